@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Probe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Grades practical take-home exercises for Python engineers, safely and fairly.",
+        subcommands: [RunCommand.self]
+    )
+}

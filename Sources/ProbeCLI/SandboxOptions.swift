@@ -1,0 +1,83 @@
+import ArgumentParser
+import Sandbox
+import SandboxSpec
+
+/// The sandbox's limits and views, shared by every command that runs candidate code.
+struct SandboxOptions: ParsableArguments {
+    @Option(help: "Seccomp profile: a name under Sandboxes/ (pytest, service) or a path to a JSON profile.")
+    var profile = "pytest"
+
+    @Option(name: .customLong("cpu-time"), help: "CPU-time limit for the whole process tree, in seconds.")
+    var cpuTime: Double = 10
+
+    @Option(name: .customLong("wall-time"), help: "Wall-time limit, in seconds.")
+    var wallTime: Double = 30
+
+    @Option(help: "Memory limit for the whole process tree, in MiB (cgroup memory controller).")
+    var memory: UInt64 = 512
+
+    @Option(help: "Most processes and threads the sandbox may have at once.")
+    var pids: UInt64 = 128
+
+    @Option(name: .customLong("output-limit"), help: "Most stdout and stderr kept, together, in KiB; more ends the run.")
+    var outputLimit: UInt64 = 1024
+
+    @Option(name: .customLong("file-size"), help: "Largest file the sandbox may write, in MiB.")
+    var fileSize: UInt64 = 64
+
+    @Option(name: .customLong("tmp-size"), help: "Size of the sandbox's private /tmp, in MiB.")
+    var tmpSize: UInt64 = 64
+
+    @Option(help: "none: no network at all; loopback: a private loopback only the sandbox can reach.")
+    var network: NetworkMode = .none
+
+    @Option(name: .customLong("ro"), help: "Show PATH read-only, at the same path. Repeatable.")
+    var readOnly: [String] = []
+
+    @Option(name: .customLong("rw"), help: "Show PATH read-write, at the same path. Repeatable.")
+    var readWrite: [String] = []
+
+    @Option(help: "Working directory, shown read-write. Default: a fresh empty directory, deleted afterwards.")
+    var workdir: String?
+
+    @Option(name: .customLong("env"), help: "Set KEY=VALUE in the sandbox's otherwise empty environment. Repeatable.")
+    var environment: [String] = []
+
+    @Flag(name: .customLong("allow-degraded"), help: "Run even when a layer cannot be applied, and report it missing.")
+    var allowDegraded = false
+
+    func validate() throws {
+        for (value, flag) in [(cpuTime, "--cpu-time"), (wallTime, "--wall-time")] where !(value > 0 && value.isFinite) {
+            throw ValidationError("\(flag): expected a positive number of seconds, got \(value)")
+        }
+        for (value, flag) in [(memory, "--memory"), (pids, "--pids"), (outputLimit, "--output-limit"),
+                              (fileSize, "--file-size"), (tmpSize, "--tmp-size")] where value == 0 {
+            throw ValidationError("\(flag): expected a positive number, got 0")
+        }
+        for variable in environment where !variable.contains("=") || variable.hasPrefix("=") {
+            throw ValidationError("--env \(variable): expected KEY=VALUE")
+        }
+    }
+
+    func configuration(command: [String]) -> SandboxConfiguration {
+        var c = SandboxConfiguration()
+        c.profile = profile
+        c.cpuTimeSeconds = cpuTime
+        c.wallTimeSeconds = wallTime
+        c.memoryMiB = memory
+        c.pids = pids
+        c.outputLimitKiB = outputLimit
+        c.fileSizeMiB = fileSize
+        c.tmpSizeMiB = tmpSize
+        c.network = network
+        c.readOnlyPaths = readOnly
+        c.readWritePaths = readWrite
+        c.workdir = workdir
+        c.environment = environment
+        c.allowDegraded = allowDegraded
+        c.command = command
+        return c
+    }
+}
+
+extension NetworkMode: ExpressibleByArgument {}

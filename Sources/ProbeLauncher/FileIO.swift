@@ -1,0 +1,61 @@
+import Glibc
+
+/// Small blocking I/O helpers for the launcher's single thread.
+enum FileIO {
+    static func write(_ path: String, _ contents: String, stage: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_CREAT | O_TRUNC, 0o644)
+        try check(stage, "open \(path)", fd)
+        defer { close(fd) }
+        try writeAll(fd, Array(contents.utf8), stage: stage, what: "write \(path)")
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], stage: String, what: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            try check(stage, what, Int32(n < 0 ? -1 : 0))
+            offset += n
+        }
+    }
+
+    /// Reads a descriptor to its end, from offset 0 when it is seekable (a memfd).
+    static func readAll(_ fd: Int32, stage: String) throws -> [UInt8] {
+        _ = lseek(fd, 0, SEEK_SET)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            try check(stage, "read fd \(fd)", Int32(n < 0 ? -1 : 0))
+            if n == 0 { return out }
+            out += chunk[0..<n]
+        }
+    }
+
+    /// Reads one byte from a sync pipe; nil at end-of-file.
+    static func readByte(_ fd: Int32) -> UInt8? {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(fd, &byte, 1)
+            if n == 1 { return byte }
+            if n < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    static func writeByte(_ fd: Int32, _ byte: UInt8) {
+        var value = byte
+        while Glibc.write(fd, &value, 1) < 0 && errno == EINTR {}
+    }
+
+    static func mkdirs(_ path: String, stage: String) throws {
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) < 0 && errno != EEXIST {
+                throw LaunchError.errno(stage, "mkdir \(prefix)")
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import CProbeShims
+import Glibc
+import SandboxSpec
+
+/// Builds one sandbox and runs one command in it.
+///
+/// This binary is synchronous and single-threaded on purpose: `unshare(CLONE_NEWUSER)` fails
+/// with EINVAL in a process that has more than one thread, and code between fork and exec must
+/// not depend on locks another thread might hold. It is started by `probe` (the orchestrator),
+/// never by hand, in a session of its own.
+///
+/// Four processes take part:
+///
+///     launcher  (host namespaces)  joins the cgroups, writes the id maps, supervises seccomp
+///      └ unsharer (new namespaces, old pid namespace)  only exists because unshare(NEWPID)
+///         │                                              applies to children
+///         └ init   (pid 1)         builds the filesystem, reaps, reports the target's status
+///            └ target               limits, Landlock, no_new_privs, uid, seccomp, execve
+///
+/// Every failure before execve is reported on the report descriptor as a `setup-error`
+/// record, which the target can never write to.
+@main
+struct ProbeLauncher: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe-launcher",
+        abstract: "Probe's sandbox launcher (started by `probe run`, not by hand)."
+    )
+
+    @OptionGroup var options: LaunchOptions
+
+    func run() throws {
+        let spec = options.spec
+        let reporter = Reporter(fd: spec.reportFD)
+        do {
+            try Launcher(spec: spec, reporter: reporter).launch()
+        } catch let error as LaunchError {
+            reporter.fail(error)
+        }
+    }
+}
+
+/// The launcher's state, shared by the steps in the `Launcher+*.swift` files.
+struct Launcher {
+    let spec: LaunchSpec
+    let reporter: Reporter
+
+    func launch() throws {
+        // Nothing but the descriptors named in the spec may reach the target; mark every other
+        // one close-on-exec before any fork so no process below can leak it.
+        let highest = UInt32(max(spec.seccompFD, spec.reportFD, spec.lifelineFD))
+        _ = probe_close_range(highest + 1, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
+        for fd in [spec.seccompFD, spec.reportFD, spec.lifelineFD] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+
+        // The compiled filter is read once, here, so the target only has to load it.
+        let filter = try FileIO.readAll(spec.seccompFD, stage: "seccomp")
+        guard !filter.isEmpty, filter.count % 8 == 0 else {
+            throw LaunchError("seccomp", "the compiled filter on fd \(spec.seccompFD) is empty or truncated")
+        }
+
+        // 1. cgroups first: every process created from here on is charged to them, so memory,
+        //    pids and CPU are measured for the whole tree, not just one process.
+        try joinCgroups()
+
+        // The handoff socket carries the target's seccomp listener fd number to this process;
+        // SO_PASSCRED tells us which process sent it.
+        var handoff: [Int32] = [0, 0]
+        try check("seccomp", "socketpair", socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &handoff))
+        try check("seccomp", "SO_PASSCRED", probe_set_passcred(handoff[0]))
+
+        let sync = try SyncPipes()
+        let parent = getpid()
+        let child = fork()
+        try check("fork", "fork", child)
+        if child == 0 {
+            close(handoff[0])
+            runUnsharer(parent: parent, sync: sync, handoff: handoff[1], filter: filter)
+        }
+        close(handoff[1])
+        sync.closeChildEnds()
+        try writeIDMaps(child: child, sync: sync)
+        var supervisor = Supervisor(spec: spec, reporter: reporter, child: child, handoff: handoff[0])
+        supervisor.run()
+    }
+
+    /// The middle process: new namespaces, then a fork so that the next process is pid 1.
+    private func runUnsharer(parent: pid_t, sync: SyncPipes, handoff: Int32, filter: [UInt8]) -> Never {
+        sync.closeParentEnds()
+        do {
+            try dieWithParent(parent)
+            let unshared = try unshareNamespaces()
+            FileIO.writeByte(sync.toParent, unshared ? SyncPipes.unshared : SyncPipes.notUnshared)
+            guard FileIO.readByte(sync.fromParent) == SyncPipes.mapped else {
+                throw LaunchError("user_ns", "the launcher could not write the id maps")
+            }
+            let me = getpid()
+            let initPID = fork()
+            try check("fork", "fork init", initPID)
+            if initPID == 0 {
+                runInit(parent: me, namespaced: unshared, handoff: handoff, filter: filter)
+            }
+            var status: Int32 = 0
+            while waitpid(initPID, &status, 0) < 0 && errno == EINTR {}
+            _exit(0)
+        } catch let error as LaunchError {
+            reporter.fail(error)
+        } catch {
+            reporter.fail(LaunchError("launcher", "\(error)"))
+        }
+    }
+
+    /// pid 1 of the new pid namespace: builds the filesystem, starts the target, reaps.
+    private func runInit(parent: pid_t, namespaced: Bool, handoff: Int32, filter: [UInt8]) -> Never {
+        do {
+            try dieWithParent(parent)
+            var view: FilesystemView? = nil
+            if namespaced {
+                try setUpNetwork()
+                try setUpHostname()
+                view = try buildFilesystem()
+            } else {
+                try check("workdir", "chdir \(spec.workdir)", chdir(spec.workdir))
+            }
+            let target = fork()
+            try check("fork", "fork target", target)
+            if target == 0 {
+                runTarget(view: view, handoff: handoff, filter: filter)
+            }
+            close(handoff)
+            reapUntilTargetExits(target)
+        } catch let error as LaunchError {
+            reporter.fail(error)
+        } catch {
+            reporter.fail(LaunchError("launcher", "\(error)"))
+        }
+    }
+
+    /// The target: the last restrictions, in an order where each step still has the
+    /// privilege it needs, then execve.
+    private func runTarget(view: FilesystemView?, handoff: Int32, filter: [UInt8]) -> Never {
+        do {
+            // Build execve's arrays now: after seccomp only read, write and execve are sure to work.
+            let exec = ExecArguments(path: spec.executable, argv: spec.argv, environment: spec.environment)
+            // The OOM killer should pick the target's tree, never the launcher's processes.
+            try? FileIO.write("/proc/self/oom_score_adj", "1000", stage: "oom")
+            // 2. rlimits before dropping privilege: lowering never needs it, and NPROC is
+            //    charged to the uid we switch to next.
+            try applyResourceLimits()
+            // 3. Landlock while we still hold CAP_SYS_ADMIN in the user namespace, after the
+            //    mounts (its rules bind to the final inodes, and a Landlocked process may not mount).
+            try applyLandlock(view: view)
+            // 4. no_new_privs: seccomp needs it without CAP_SYS_ADMIN, and it keeps setuid
+            //    binaries under /usr from regaining privilege.
+            try check("no_new_privs", "prctl(PR_SET_NO_NEW_PRIVS)", probe_prctl(PROBE_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+            reporter.layer(.noNewPrivs, applied: true)
+            // 5. The unprivileged uid, after everything that needed capabilities.
+            try dropPrivileges()
+            // 6. seccomp last: every step above uses syscalls the profiles forbid.
+            try loadSeccomp(filter: filter, handoff: handoff)
+            exec.run(reporter: reporter)
+        } catch let error as LaunchError {
+            reporter.fail(error)
+        } catch {
+            reporter.fail(LaunchError("launcher", "\(error)"))
+        }
+    }
+
+    /// PR_SET_PDEATHSIG, then a check that the parent did not die before it took effect.
+    private func dieWithParent(_ parent: pid_t) throws {
+        try check("pdeathsig", "prctl(PR_SET_PDEATHSIG)", probe_prctl(PROBE_PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0))
+        if getppid() != parent && parent != 0 && getpid() != 1 { _exit(ExitCode.setupFailed) }
+    }
+}

@@ -1,0 +1,30 @@
+import Glibc
+import SandboxSpec
+
+/// Writes ``ReportRecord`` lines to the report descriptor, one write(2) per record so that
+/// records from the launcher's processes never interleave.
+struct Reporter {
+    let fd: Int32
+
+    func send(_ record: ReportRecord) {
+        let line = record.line
+        _ = line.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    func layer(_ layer: Layer, applied: Bool, _ reason: String = "") {
+        send(.layer(layer, applied: applied, reason: reason))
+    }
+
+    /// Reports a failed step and ends this process. Only setup steps call this, never the target.
+    func fail(_ error: LaunchError) -> Never {
+        send(.setupError(stage: error.stage, message: error.message))
+        _exit(ExitCode.setupFailed)
+    }
+}
+
+/// Exit codes of the launcher's own processes. The orchestrator reads verdicts from the report
+/// descriptor, not from these; they only make a crashed launcher visible.
+enum ExitCode {
+    static let setupFailed: Int32 = 125
+    static let execFailed: Int32 = 127
+}

@@ -1,0 +1,65 @@
+/// Where this machine mounts its cgroup controllers, and where this process sits in them.
+///
+/// Machines come in three shapes: pure v2 (one `cgroup2` mount), pure v1, and hybrid (v1
+/// controllers with an empty v2 tree beside them, as on Probe's CI machines). Each controller
+/// Probe needs is taken from v1 when v1 has it mounted, otherwise from v2.
+struct CgroupLayout: Equatable {
+    /// v1 controller name → (mount point, this process's path in that hierarchy).
+    var v1: [String: (mount: String, path: String)]
+    /// The v2 mount point and its available controllers, if there is one.
+    var v2: (mount: String, controllers: Set<String>)?
+
+    static func == (a: CgroupLayout, b: CgroupLayout) -> Bool {
+        a.v1.mapValues { "\($0.mount):\($0.path)" } == b.v1.mapValues { "\($0.mount):\($0.path)" }
+            && a.v2?.mount == b.v2?.mount && a.v2?.controllers == b.v2?.controllers
+    }
+
+    /// Parses `/proc/self/mountinfo` and `/proc/self/cgroup`; `readControllers` reads a v2
+    /// mount's `cgroup.controllers`.
+    static func parse(mountinfo: String, cgroup: String, readControllers: (String) -> String?) -> CgroupLayout {
+        var ownPaths: [String: String] = [:]
+        for line in cgroup.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            for controller in parts[1].split(separator: ",") { ownPaths[String(controller)] = String(parts[2]) }
+        }
+        var layout = CgroupLayout(v1: [:], v2: nil)
+        for line in mountinfo.split(separator: "\n") {
+            // mountinfo: id parent major:minor root mountpoint options [optional…] - fstype source superoptions
+            let halves = line.components(separatedBy: " - ")
+            guard halves.count == 2 else { continue }
+            let left = halves[0].split(separator: " "), right = halves[1].split(separator: " ")
+            guard left.count >= 5, right.count >= 3 else { continue }
+            let mountPoint = String(left[4])
+            if right[0] == "cgroup2" && layout.v2 == nil {
+                let controllers = readControllers(mountPoint)?.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) ?? []
+                layout.v2 = (mountPoint, Set(controllers))
+            } else if right[0] == "cgroup" {
+                for option in right[2].split(separator: ",") where ["memory", "pids", "cpuacct"].contains(String(option)) {
+                    layout.v1[String(option)] = (mountPoint, ownPaths[String(option)] ?? "/")
+                }
+            }
+        }
+        return layout
+    }
+
+    static func current() -> CgroupLayout {
+        parse(mountinfo: SystemFiles.read("/proc/self/mountinfo") ?? "",
+              cgroup: SystemFiles.read("/proc/self/cgroup") ?? "",
+              readControllers: { SystemFiles.read($0 + "/cgroup.controllers") })
+    }
+}
+
+extension String {
+    /// Splits on a whole separator string (FoundationEssentials has no `components(separatedBy:)`).
+    func components(separatedBy separator: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: separator) {
+            out.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        out.append(String(rest))
+        return out
+    }
+}

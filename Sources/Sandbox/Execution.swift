@@ -1,0 +1,186 @@
+import CProbeShims
+import Glibc
+import SandboxSpec
+
+/// One launch: spawn the launcher, run the poll loop, and turn what was seen into a verdict.
+struct Execution {
+    enum KillReason: Equatable {
+        case wallTime, cpuTime, output
+        case interrupted(Int32)
+    }
+
+    let configuration: SandboxConfiguration
+    let prepared: PreparedRun
+    let launcherPath: String
+    let handlesInterrupts: Bool
+
+    private static let chunk = 65536
+    /// How often the whole tree's CPU time is read from the cgroup.
+    private static let cpuPollMillis = 50
+    /// How long output may keep flowing after the launcher has exited.
+    private static let drainMillis = 2000
+
+    func run() throws -> Verdict {
+        var pipes = try Pipes()
+        defer { pipes.closeAll() }
+        let memfd = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
+        guard memfd >= 0 else { throw SandboxError.system("memfd_create", errno: errno) }
+        defer { close(memfd) }
+        _ = prepared.filter.bytes.withUnsafeBytes { write(memfd, $0.baseAddress, $0.count) }
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { close(devNull) }
+
+        let signals = handlesInterrupts ? try InterruptSignals() : nil
+        defer { signals?.restore() }
+
+        let started = Clock.milliseconds()
+        let launcher = try LauncherProcess.spawn(
+            path: launcherPath, arguments: prepared.spec.arguments,
+            descriptors: [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (memfd, 3),
+                          (pipes.report[1], 4), (pipes.lifeline[0], 5)])
+        pipes.closeChildEnds()
+
+        var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
+        var report = ReportReader()
+        var killReason: KillReason?
+        var launcherStatus: Int32?
+        var endedAt: UInt64 = 0
+        let wallDeadline = started + UInt64(configuration.wallTimeSeconds * 1000)
+        let cpuLimitMicros = UInt64(configuration.cpuTimeSeconds * 1_000_000)
+        var open = [pipes.stdout[0], pipes.stderr[0], pipes.report[0]]
+
+        func stop(_ reason: KillReason) {
+            guard killReason == nil, launcherStatus == nil else { return }
+            killReason = reason
+            launcher.killGroup()
+        }
+
+        while launcherStatus == nil || open.contains(where: { $0 >= 0 }) {
+            let now = Clock.milliseconds()
+            if launcherStatus != nil && now >= endedAt + UInt64(Self.drainMillis) { break }
+            var timeout = launcherStatus == nil ? Int(wallDeadline > now ? wallDeadline - now : 0) : Self.drainMillis
+            if prepared.cgroup.accountsCPU { timeout = min(timeout, Self.cpuPollMillis) }
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            fds.append(pollfd(fd: launcherStatus == nil ? launcher.pidfd : -1, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: signals?.fd ?? -1, events: Int16(POLLIN), revents: 0))
+            if poll(&fds, nfds_t(fds.count), Int32(timeout)) < 0 && errno != EINTR {
+                throw SandboxError.system("poll", errno: errno)
+            }
+            for (index, fd) in open.enumerated() where fd >= 0 && fds[index].revents != 0 {
+                var buffer = [UInt8](repeating: 0, count: Self.chunk)
+                let n = read(fd, &buffer, buffer.count)
+                if n > 0 {
+                    if index == 2 { report.consume(buffer[0..<n]) } else { output.append(buffer[0..<n], toStderr: index == 1) }
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    close(fd)
+                    open[index] = -1
+                }
+            }
+            if output.exceeded { stop(.output) }
+            if fds[3].revents != 0 && launcherStatus == nil {
+                launcherStatus = launcher.wait()
+                endedAt = Clock.milliseconds()
+            }
+            if let signals, fds[4].revents != 0, let signal = signals.take() { stop(.interrupted(signal)) }
+            if launcherStatus == nil && Clock.milliseconds() >= wallDeadline { stop(.wallTime) }
+            if launcherStatus == nil, let cpu = prepared.cgroup.cpuMicros(), cpu >= cpuLimitMicros { stop(.cpuTime) }
+        }
+        if launcherStatus == nil {
+            launcher.killGroup()
+            launcherStatus = launcher.wait()
+            endedAt = Clock.milliseconds()
+        }
+        // Anything still alive (a degraded run has no pid namespace to end it) dies here, and
+        // only then are the cgroup's figures final.
+        prepared.cgroup.killAll()
+        let usage = prepared.cgroup.usage()
+        return VerdictBuilder(configuration: configuration, prepared: prepared, records: report.records,
+                              usage: usage, killReason: killReason, launcherStatus: launcherStatus ?? 0,
+                              wallMS: endedAt - started, output: output).build()
+    }
+}
+
+/// The descriptors between `probe` and the launcher.
+private struct Pipes {
+    var stdout: [Int32] = [-1, -1], stderr: [Int32] = [-1, -1], report: [Int32] = [-1, -1]
+    /// The launcher holds the read end; when `probe` dies, it reads end-of-file and kills the sandbox.
+    var lifeline: [Int32] = [-1, -1]
+
+    init() throws {
+        for index in 0..<4 {
+            var fds: [Int32] = [-1, -1]
+            guard probe_pipe2(&fds, O_CLOEXEC) == 0 else {
+                closeAll()
+                throw SandboxError.system("pipe2", errno: errno)
+            }
+            switch index {
+            case 0: stdout = fds
+            case 1: stderr = fds
+            case 2: report = fds
+            default: lifeline = fds
+            }
+        }
+    }
+
+    mutating func closeChildEnds() {
+        for fd in [stdout[1], stderr[1], report[1], lifeline[0]] where fd >= 0 { close(fd) }
+        stdout[1] = -1; stderr[1] = -1; report[1] = -1; lifeline[0] = -1
+    }
+
+    mutating func closeAll() {
+        closeChildEnds()
+        // Read ends may already be closed by the loop; closing -1 or a reused number must be avoided.
+        for fd in [lifeline[1]] where fd >= 0 { close(fd) }
+        lifeline[1] = -1
+    }
+}
+
+/// Splits the report descriptor's bytes into records.
+struct ReportReader {
+    private var pending: [UInt8] = []
+    private(set) var records: [ReportRecord] = []
+
+    mutating func consume(_ bytes: ArraySlice<UInt8>) {
+        pending += bytes
+        while let newline = pending.firstIndex(of: 0x0a) {
+            let line = String(decoding: pending[..<newline], as: UTF8.self)
+            pending.removeSubrange(...newline)
+            if let record = ReportRecord(line: Substring(line)) { records.append(record) }
+        }
+    }
+}
+
+enum Clock {
+    static func milliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP, blocked and read from a signalfd while a run is in progress.
+private struct InterruptSignals {
+    static let numbers: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    let fd: Int32
+    private var previous = sigset_t()
+
+    init() throws {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for signal in Self.numbers { sigaddset(&blocked, signal) }
+        sigprocmask(SIG_BLOCK, &blocked, &previous)
+        fd = Self.numbers.withUnsafeBufferPointer { probe_signalfd($0.baseAddress, Int32($0.count)) }
+        guard fd >= 0 else { throw SandboxError.system("signalfd", errno: errno) }
+    }
+
+    func take() -> Int32? {
+        let signal = probe_signalfd_take(fd)
+        return signal > 0 ? signal : nil
+    }
+
+    func restore() {
+        close(fd)
+        var old = previous
+        sigprocmask(SIG_SETMASK, &old, nil)
+    }
+}

@@ -1,0 +1,163 @@
+import Glibc
+
+/// The cgroups of one run: memory and pids are limited there, and the whole tree's CPU time,
+/// peak memory and OOM kills are read from there after the run.
+final class RunCgroup {
+    struct Usage: Equatable {
+        var userMicros: UInt64?
+        var systemMicros: UInt64?
+        var peakBytes: UInt64?
+        var oomKills: UInt64
+    }
+
+    /// Directories created for this run, one per hierarchy (v1) or one in all (v2).
+    private(set) var directories: [String] = []
+    private var memoryDir: String?
+    private var pidsDir: String?
+    private var cpuDir: String?
+    private var isV2: [String: Bool] = [:]
+    /// Why memory or pids could not be limited, when they could not.
+    private(set) var memoryProblem: String?
+    private(set) var pidsProblem: String?
+
+    var procsFiles: [String] { directories.map { $0 + "/cgroup.procs" } }
+    var limitsMemory: Bool { memoryDir != nil }
+    var limitsPids: Bool { pidsDir != nil }
+    var accountsCPU: Bool { cpuDir != nil }
+
+    /// Creates the run's cgroups and writes the limits. Never throws: a controller that cannot
+    /// be used is recorded in `memoryProblem` / `pidsProblem`, and the caller decides whether
+    /// that is fatal.
+    init(layout: CgroupLayout, memoryBytes: UInt64, pids: UInt64) {
+        let name = "run-\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        var created: [String: String] = [:]  // parent → run dir, so v2 controllers share one dir
+
+        func runDir(for controller: String) -> (String, Bool)? {
+            if let v1 = layout.v1[controller] {
+                return (v1.mount + (v1.path == "/" ? "" : v1.path) + "/probe", false)
+            }
+            if let v2 = layout.v2, controller == "cpuacct" || v2.controllers.contains(controller) {
+                // A v2 cgroup with processes may not enable controllers for children, so runs
+                // live under a `probe` cgroup at the root, which is exempt from that rule.
+                return (v2.mount + "/probe", true)
+            }
+            return nil
+        }
+
+        func make(_ controller: String) -> Result<String, Problem> {
+            guard let (parent, v2) = runDir(for: controller) else {
+                return .failure(Problem("no \(controller) controller is mounted, in cgroup v1 or v2"))
+            }
+            if let existing = created[parent] { return .success(existing) }
+            if v2 {
+                let root = String(parent.dropLast("/probe".count))
+                SystemFiles.write(root + "/cgroup.subtree_control", "+memory +pids")
+            }
+            if mkdir(parent, 0o755) < 0 && errno != EEXIST {
+                return .failure(Problem("cannot create \(parent): \(errnoText(errno))"))
+            }
+            if v2 { SystemFiles.write(parent + "/cgroup.subtree_control", "+memory +pids") }
+            Self.removeStale(in: parent)
+            let dir = parent + "/" + name
+            if mkdir(dir, 0o755) < 0 { return .failure(Problem("cannot create \(dir): \(errnoText(errno))")) }
+            created[parent] = dir
+            directories.append(dir)
+            isV2[dir] = v2
+            return .success(dir)
+        }
+
+        switch make("memory") {
+        case .success(let dir):
+            let v2 = isV2[dir] == true
+            let limit = v2 ? "memory.max" : "memory.limit_in_bytes"
+            if let problem = Self.set(dir, limit, memoryBytes) {
+                memoryProblem = problem
+            } else {
+                // No swap: a balloon must hit the limit, not page out. memsw exists only with swap accounting.
+                if v2 { SystemFiles.write(dir + "/memory.swap.max", "0") } else { Self.set(dir, "memory.memsw.limit_in_bytes", memoryBytes) }
+                memoryDir = dir
+            }
+        case .failure(let problem): memoryProblem = problem.text
+        }
+        switch make("pids") {
+        case .success(let dir):
+            if let problem = Self.set(dir, "pids.max", pids) { pidsProblem = problem } else { pidsDir = dir }
+        case .failure(let problem): pidsProblem = problem.text
+        }
+        if case .success(let dir) = make("cpuacct") { cpuDir = dir }
+    }
+
+    private struct Problem: Error {
+        var text: String
+        init(_ text: String) { self.text = text }
+    }
+
+    @discardableResult
+    private static func set(_ dir: String, _ file: String, _ value: UInt64) -> String? {
+        let code = SystemFiles.write(dir + "/" + file, String(value))
+        return code == 0 ? nil : "cannot write \(dir)/\(file): \(errnoText(code))"
+    }
+
+    /// CPU time of the whole tree so far, in microseconds.
+    func cpuMicros() -> UInt64? {
+        guard let cpuDir else { return nil }
+        if isV2[cpuDir] == true { return SystemFiles.field(SystemFiles.read(cpuDir + "/cpu.stat"), "usage_usec") }
+        return SystemFiles.number(SystemFiles.read(cpuDir + "/cpuacct.usage")).map { $0 / 1000 }
+    }
+
+    func usage() -> Usage {
+        var usage = Usage(oomKills: 0)
+        if let cpuDir {
+            if isV2[cpuDir] == true {
+                let stat = SystemFiles.read(cpuDir + "/cpu.stat")
+                usage.userMicros = SystemFiles.field(stat, "user_usec")
+                usage.systemMicros = SystemFiles.field(stat, "system_usec")
+            } else {
+                usage.userMicros = SystemFiles.number(SystemFiles.read(cpuDir + "/cpuacct.usage_user")).map { $0 / 1000 }
+                usage.systemMicros = SystemFiles.number(SystemFiles.read(cpuDir + "/cpuacct.usage_sys")).map { $0 / 1000 }
+            }
+        }
+        if let memoryDir {
+            if isV2[memoryDir] == true {
+                usage.peakBytes = SystemFiles.number(SystemFiles.read(memoryDir + "/memory.peak"))
+                usage.oomKills = SystemFiles.field(SystemFiles.read(memoryDir + "/memory.events"), "oom_kill") ?? 0
+            } else {
+                usage.peakBytes = SystemFiles.number(SystemFiles.read(memoryDir + "/memory.max_usage_in_bytes"))
+                usage.oomKills = SystemFiles.field(SystemFiles.read(memoryDir + "/memory.oom_control"), "oom_kill") ?? 0
+            }
+        }
+        return usage
+    }
+
+    /// Kills every process left in the run's cgroups and waits until they are gone.
+    func killAll() {
+        for dir in directories where isV2[dir] == true { SystemFiles.write(dir + "/cgroup.kill", "1") }
+        for _ in 0..<400 {
+            let pids = directories.flatMap { (SystemFiles.read($0 + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) } }
+            if pids.isEmpty { return }
+            for pid in pids { kill(pid, SIGKILL) }
+            usleep(5000)
+        }
+    }
+
+    /// Removes the run's cgroups. Empty cgroups can be removed at once; a few retries cover
+    /// processes that are still being reaped.
+    func remove() {
+        for dir in directories {
+            for _ in 0..<200 where rmdir(dir) < 0 && errno == EBUSY { usleep(5000) }
+        }
+        directories = []
+    }
+
+    /// Removes run cgroups left behind by a probe process that was killed before cleaning up.
+    private static func removeStale(in parent: String) {
+        guard let dir = opendir(parent) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, parts[0] == "run", let pid = pid_t(parts[1]) else { continue }
+            if kill(pid, 0) < 0 && errno == ESRCH { rmdir(parent + "/" + name) }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import CProbeShims
+import Glibc
+import SandboxSpec
+
+/// Runs one command in the sandbox and returns its ``Verdict``.
+///
+/// The runner is synchronous: one poll(2) loop reads the target's output, the launcher's
+/// report records and its exit, enforces the wall-time, whole-tree CPU and output limits, and
+/// answers SIGINT/SIGTERM by killing the sandbox.
+public struct SandboxRunner {
+    public var launcherPath: String
+    public var sandboxesDirectory: String
+    /// Block SIGINT, SIGTERM and SIGHUP while running, and kill the sandbox when one arrives.
+    /// Only for single-threaded callers such as the `probe` command.
+    public var handlesInterrupts = false
+
+    /// The uid and gid the target runs as when `probe` runs as root.
+    public static let sandboxUser: UInt32 = 65534
+
+    public init(launcherPath: String, sandboxesDirectory: String) {
+        self.launcherPath = launcherPath
+        self.sandboxesDirectory = sandboxesDirectory
+    }
+
+    public func run(_ configuration: SandboxConfiguration) throws -> Verdict {
+        try validate(configuration)
+        let profile = try SeccompProfile.load(path: profilePath(configuration.profile))
+        let filter = try profile.compile()
+        var prepared = try prepare(configuration, filter: filter)
+        defer { prepared.cleanUp() }
+        return try Execution(configuration: configuration, prepared: prepared, launcherPath: launcherPath,
+                             handlesInterrupts: handlesInterrupts).run()
+    }
+
+    /// `pytest` → `<Sandboxes>/pytest.json`; anything with a slash or `.json` is a path.
+    public func profilePath(_ profile: String) -> String {
+        if profile.contains("/") || profile.hasSuffix(".json") { return profile }
+        return sandboxesDirectory + "/" + profile + ".json"
+    }
+
+    private func validate(_ c: SandboxConfiguration) throws {
+        func positive(_ value: Double, _ flag: String) throws {
+            guard value > 0, value.isFinite else {
+                throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number, got \(value)")
+            }
+        }
+        try positive(c.cpuTimeSeconds, "--cpu-time")
+        try positive(c.wallTimeSeconds, "--wall-time")
+        for (value, flag) in [(c.memoryMiB, "--memory"), (c.pids, "--pids"), (c.outputLimitKiB, "--output-limit"),
+                              (c.tmpSizeMiB, "--tmp-size"), (c.fileSizeMiB, "--file-size"), (c.openFiles, "--open-files")] {
+            guard value > 0 else { throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number, got 0") }
+        }
+        guard !c.command.isEmpty else { throw SandboxError(.invalidConfiguration, "no command given after --") }
+        for variable in c.environment where !variable.contains("=") || variable.hasPrefix("=") {
+            throw SandboxError(.invalidConfiguration, "--env \(variable): expected KEY=VALUE")
+        }
+    }
+}

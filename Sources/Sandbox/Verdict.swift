@@ -1,0 +1,108 @@
+import SandboxSpec
+
+/// What happened to one sandboxed run. Encoded with ``VerdictEncoding`` as the `--json` object.
+public struct Verdict: Equatable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case ok
+        case runtimeError = "runtime-error"
+        case signaled
+        case cpuTimeLimit = "cpu-time-limit"
+        case wallTimeLimit = "wall-time-limit"
+        case memoryLimit = "memory-limit"
+        case outputLimit = "output-limit"
+        case blockedSyscall = "blocked-syscall"
+        case setupError = "setup-error"
+    }
+
+    public struct SetupFailure: Codable, Equatable, Sendable {
+        public var stage: String
+        public var message: String
+    }
+
+    public var status: Status
+    /// A sentence saying why this status was chosen.
+    public var reason: String
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var cpuUserMS: UInt64
+    public var cpuSysMS: UInt64
+    public var wallMS: UInt64
+    public var peakMemoryKiB: UInt64
+    public var blockedSyscalls: [BlockedSyscall]
+    /// Every layer, applied or not.
+    public var layers: [Layer: Bool]
+    /// Why a layer is missing, for each layer that is.
+    public var missingLayers: [Layer: String]
+    public var setupError: SetupFailure?
+    public var stdout: String
+    public var stderr: String
+    public var stdoutTruncated: Bool
+    public var stderrTruncated: Bool
+    /// True when the CPU and memory figures come from a cgroup, i.e. cover the whole tree.
+    public var accountingIsWholeTree: Bool
+
+    /// The exit status `probe run` itself ends with: the child's exit code, or 128 + signal.
+    public var processExitCode: Int32 {
+        if status == .setupError { return 125 }
+        if let signal { return 128 + signal }
+        return exitCode ?? 1
+    }
+
+    /// The one-line human summary printed on stderr without `--json`.
+    public var summary: String {
+        var parts = ["probe: \(status.rawValue)"]
+        if let exitCode { parts.append("exit \(exitCode)") }
+        if let signal { parts.append("signal \(signal)") }
+        parts.append("cpu \(cpuUserMS + cpuSysMS) ms, wall \(wallMS) ms, peak \(peakMemoryKiB) KiB")
+        if !blockedSyscalls.isEmpty {
+            parts.append("blocked " + blockedSyscalls.prefix(3).map(\.call).joined(separator: ", "))
+        }
+        let missing = Layer.allCases.filter { layers[$0] != true }
+        if !missing.isEmpty { parts.append("missing layers: " + missing.map(\.rawValue).joined(separator: ", ")) }
+        return parts.joined(separator: "; ") + " (\(reason))"
+    }
+}
+
+extension Verdict: Encodable {
+    private enum Keys: String, CodingKey {
+        case status, reason
+        case exitCode = "exit_code", signal
+        case cpuUserMS = "cpu_user_ms", cpuSysMS = "cpu_sys_ms", wallMS = "wall_ms", peakMemoryKiB = "peak_memory_kib"
+        case accounting
+        case blockedSyscalls = "blocked_syscalls", layers, missingLayers = "missing_layers"
+        case setupError = "setup_error"
+        case stdout, stderr, stdoutTruncated = "stdout_truncated", stderrTruncated = "stderr_truncated"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(status, forKey: .status)
+        try c.encode(reason, forKey: .reason)
+        // Present and null rather than absent, so that consumers can rely on the keys.
+        try c.encode(exitCode, forKey: .exitCode)
+        try c.encode(signal, forKey: .signal)
+        try c.encode(cpuUserMS, forKey: .cpuUserMS)
+        try c.encode(cpuSysMS, forKey: .cpuSysMS)
+        try c.encode(wallMS, forKey: .wallMS)
+        try c.encode(peakMemoryKiB, forKey: .peakMemoryKiB)
+        try c.encode(accountingIsWholeTree ? "cgroup" : "rusage", forKey: .accounting)
+        try c.encode(blockedSyscalls, forKey: .blockedSyscalls)
+        try c.encode(Dictionary(uniqueKeysWithValues: Layer.allCases.map { ($0.rawValue, layers[$0] ?? false) }), forKey: .layers)
+        try c.encode(Dictionary(uniqueKeysWithValues: missingLayers.map { ($0.key.rawValue, $0.value) }), forKey: .missingLayers)
+        try c.encode(setupError, forKey: .setupError)
+        try c.encode(stdout, forKey: .stdout)
+        try c.encode(stderr, forKey: .stderr)
+        try c.encode(stdoutTruncated, forKey: .stdoutTruncated)
+        try c.encode(stderrTruncated, forKey: .stderrTruncated)
+    }
+}
+
+extension Verdict {
+    /// The verdict for a sandbox that failed before the launcher started.
+    public static func setupFailure(stage: String, message: String) -> Verdict {
+        Verdict(status: .setupError, reason: message, exitCode: nil, signal: nil, cpuUserMS: 0, cpuSysMS: 0, wallMS: 0,
+                peakMemoryKiB: 0, blockedSyscalls: [], layers: [:], missingLayers: [:],
+                setupError: SetupFailure(stage: stage, message: message), stdout: "", stderr: "",
+                stdoutTruncated: false, stderrTruncated: false, accountingIsWholeTree: false)
+    }
+}

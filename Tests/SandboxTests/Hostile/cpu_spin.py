@@ -1,0 +1,3 @@
+"""A single process spinning on the CPU forever."""
+while True:
+    pass
