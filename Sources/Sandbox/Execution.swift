@@ -13,6 +13,8 @@ struct Execution {
     let prepared: PreparedRun
     let launcherPath: String
     let handlesInterrupts: Bool
+    /// When the runner began (loading the profile), for the timing breakdown.
+    let preparedSince: UInt64
 
     private static let chunk = 65536
     /// How often the whole tree's CPU time is read from the cgroup.
@@ -42,6 +44,8 @@ struct Execution {
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
         var report = ReportReader()
+        var targetStartedAt: UInt64?
+        var targetEndedAt: UInt64?
         var killReason: KillReason?
         var launcherStatus: Int32?
         var endedAt: UInt64 = 0
@@ -70,7 +74,18 @@ struct Execution {
                 var buffer = [UInt8](repeating: 0, count: Self.chunk)
                 let n = read(fd, &buffer, buffer.count)
                 if n > 0 {
-                    if index == 2 { report.consume(buffer[0..<n]) } else { output.append(buffer[0..<n], toStderr: index == 1) }
+                    if index == 2 {
+                        report.consume(buffer[0..<n])
+                        // The seccomp layer is the last record before execve; exit is the target's end.
+                        if targetStartedAt == nil, report.records.contains(where: { if case .layer(.seccomp, _, _) = $0 { true } else { false } }) {
+                            targetStartedAt = Clock.milliseconds()
+                        }
+                        if targetEndedAt == nil, report.records.contains(where: { if case .exit = $0 { true } else { false } }) {
+                            targetEndedAt = Clock.milliseconds()
+                        }
+                    } else {
+                        output.append(buffer[0..<n], toStderr: index == 1)
+                    }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     close(fd)
                     open[index] = -1
@@ -94,9 +109,15 @@ struct Execution {
         // only then are the cgroup's figures final.
         prepared.cgroup.killAll()
         let usage = prepared.cgroup.usage()
+        let finished = Clock.milliseconds()
+        let setupEnd = targetStartedAt ?? endedAt
+        let targetEnd = targetEndedAt ?? endedAt
+        let timing = Verdict.Timing(prepare: started - preparedSince, setup: setupEnd - started,
+                                    target: targetEnd >= setupEnd ? targetEnd - setupEnd : 0,
+                                    teardown: finished - min(targetEnd, finished))
         return VerdictBuilder(configuration: configuration, prepared: prepared, records: report.records,
                               usage: usage, killReason: killReason, launcherStatus: launcherStatus ?? 0,
-                              wallMS: endedAt - started, output: output).build()
+                              wallMS: endedAt - started, timing: timing, output: output).build()
     }
 }
 

@@ -23,13 +23,14 @@ public struct SandboxRunner {
     }
 
     public func run(_ configuration: SandboxConfiguration) throws -> Verdict {
+        let began = Clock.milliseconds()
         try validate(configuration)
         let profile = try SeccompProfile.load(path: profilePath(configuration.profile))
         let filter = try profile.compile()
         var prepared = try prepare(configuration, filter: filter)
         defer { prepared.cleanUp() }
         return try Execution(configuration: configuration, prepared: prepared, launcherPath: launcherPath,
-                             handlesInterrupts: handlesInterrupts).run()
+                             handlesInterrupts: handlesInterrupts, preparedSince: began).run()
     }
 
     /// `pytest` → `<Sandboxes>/pytest.json`; anything with a slash or `.json` is a path.

@@ -14,6 +14,16 @@ public struct Verdict: Equatable, Sendable {
         case setupError = "setup-error"
     }
 
+    /// Where the wall time went, in milliseconds: loading and compiling the profile and
+    /// preparing cgroups and paths; building the sandbox up to execve; the target; and
+    /// tearing everything down.
+    public struct Timing: Codable, Equatable, Sendable {
+        public var prepare: UInt64
+        public var setup: UInt64
+        public var target: UInt64
+        public var teardown: UInt64
+    }
+
     public struct SetupFailure: Codable, Equatable, Sendable {
         public var stage: String
         public var message: String
@@ -40,6 +50,7 @@ public struct Verdict: Equatable, Sendable {
     public var stderrTruncated: Bool
     /// True when the CPU and memory figures come from a cgroup, i.e. cover the whole tree.
     public var accountingIsWholeTree: Bool
+    public var timing: Timing
 
     /// The exit status `probe run` itself ends with: the child's exit code, or 128 + signal.
     public var processExitCode: Int32 {
@@ -54,9 +65,6 @@ public struct Verdict: Equatable, Sendable {
         if let exitCode { parts.append("exit \(exitCode)") }
         if let signal { parts.append("signal \(signal)") }
         parts.append("cpu \(cpuUserMS + cpuSysMS) ms, wall \(wallMS) ms, peak \(peakMemoryKiB) KiB")
-        if !blockedSyscalls.isEmpty {
-            parts.append("blocked " + blockedSyscalls.prefix(3).map(\.call).joined(separator: ", "))
-        }
         let missing = Layer.allCases.filter { layers[$0] != true }
         if !missing.isEmpty { parts.append("missing layers: " + missing.map(\.rawValue).joined(separator: ", ")) }
         return parts.joined(separator: "; ") + " (\(reason))"
@@ -68,7 +76,7 @@ extension Verdict: Encodable {
         case status, reason
         case exitCode = "exit_code", signal
         case cpuUserMS = "cpu_user_ms", cpuSysMS = "cpu_sys_ms", wallMS = "wall_ms", peakMemoryKiB = "peak_memory_kib"
-        case accounting
+        case accounting, timing = "timing_ms"
         case blockedSyscalls = "blocked_syscalls", layers, missingLayers = "missing_layers"
         case setupError = "setup_error"
         case stdout, stderr, stdoutTruncated = "stdout_truncated", stderrTruncated = "stderr_truncated"
@@ -86,6 +94,7 @@ extension Verdict: Encodable {
         try c.encode(wallMS, forKey: .wallMS)
         try c.encode(peakMemoryKiB, forKey: .peakMemoryKiB)
         try c.encode(accountingIsWholeTree ? "cgroup" : "rusage", forKey: .accounting)
+        try c.encode(timing, forKey: .timing)
         try c.encode(blockedSyscalls, forKey: .blockedSyscalls)
         try c.encode(Dictionary(uniqueKeysWithValues: Layer.allCases.map { ($0.rawValue, layers[$0] ?? false) }), forKey: .layers)
         try c.encode(Dictionary(uniqueKeysWithValues: missingLayers.map { ($0.key.rawValue, $0.value) }), forKey: .missingLayers)
@@ -103,6 +112,7 @@ extension Verdict {
         Verdict(status: .setupError, reason: message, exitCode: nil, signal: nil, cpuUserMS: 0, cpuSysMS: 0, wallMS: 0,
                 peakMemoryKiB: 0, blockedSyscalls: [], layers: [:], missingLayers: [:],
                 setupError: SetupFailure(stage: stage, message: message), stdout: "", stderr: "",
-                stdoutTruncated: false, stderrTruncated: false, accountingIsWholeTree: false)
+                stdoutTruncated: false, stderrTruncated: false, accountingIsWholeTree: false,
+                timing: Timing(prepare: 0, setup: 0, target: 0, teardown: 0))
     }
 }

@@ -12,6 +12,7 @@ struct VerdictBuilder {
     let killReason: Execution.KillReason?
     let launcherStatus: Int32
     let wallMS: UInt64
+    let timing: Verdict.Timing
     let output: OutputCapture
 
     func build() -> Verdict {
@@ -61,7 +62,7 @@ struct VerdictBuilder {
             blockedSyscalls: blocked, layers: layers, missingLayers: missing, setupError: setupError,
             stdout: output.text(stderr: false), stderr: output.text(stderr: true),
             stdoutTruncated: output.stdoutTruncated, stderrTruncated: output.stderrTruncated,
-            accountingIsWholeTree: usage.userMicros != nil && usage.peakBytes != nil)
+            accountingIsWholeTree: usage.userMicros != nil && usage.peakBytes != nil, timing: timing)
     }
 
     private func classify(setupError: Verdict.SetupFailure?, exitStatus: Int32?, exitCode: Int32?, signal: Int32?,
