@@ -3,13 +3,14 @@ import Glibc
 import SandboxSpec
 
 extension Launcher {
-    /// Moves this process into the run's cgroups. The orchestrator created them and decided
-    /// whether they are required; a failure to join is always fatal, because accounting for
-    /// half the tree would be worse than none.
+    /// Moves this process into the run's cgroups by writing `0` ("the caller") into each
+    /// join file. This relies on the launcher being single-threaded: on v1 the file is
+    /// `tasks`, which moves only the calling thread. The orchestrator created the cgroups and
+    /// decided whether they are required; a failure to join is always fatal, because
+    /// accounting for half the tree would be worse than none.
     func joinCgroups() throws {
-        let me = "\(getpid())\n"
-        for procs in spec.cgroupProcs {
-            try FileIO.write(procs, me, stage: "cgroup")
+        for file in spec.cgroupJoinFiles {
+            try FileIO.write(file, "0", stage: "cgroup")
         }
     }
 

@@ -67,7 +67,7 @@ extension SandboxRunner {
             }
             fill(&prepared.spec, c, command: command, readOnly: readOnly, readWrite: readWrite, workdir: workdir,
                  filter: filter, limitMemoryWithRlimit: !prepared.cgroup.limitsMemory)
-            prepared.spec.cgroupProcs = prepared.cgroup.procsFiles
+            prepared.spec.cgroupJoinFiles = prepared.cgroup.joinFiles
         } catch {
             prepared.cleanUp()
             throw error

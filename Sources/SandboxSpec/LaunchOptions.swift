@@ -3,7 +3,7 @@ import ArgumentParser
 /// The launcher's command line. It is written by the orchestrator, never by hand, so every
 /// check here guards against a mismatch between the two binaries rather than a user's typo.
 public struct LaunchOptions: ParsableArguments {
-    @Option(name: .customLong("cgroup-procs")) var cgroupProcs: [String] = []
+    @Option(name: .customLong("cgroup-join")) var cgroupJoinFiles: [String] = []
     @Option(name: .customLong("uid-map")) var uidMap: String
     @Option(name: .customLong("gid-map")) var gidMap: String
     @Flag(name: .customLong("deny-setgroups")) var denySetgroups = false
@@ -43,7 +43,7 @@ public struct LaunchOptions: ParsableArguments {
 
     public var spec: LaunchSpec {
         var spec = LaunchSpec()
-        spec.cgroupProcs = cgroupProcs
+        spec.cgroupJoinFiles = cgroupJoinFiles
         spec.uidMap = uidMap
         spec.gidMap = gidMap
         spec.denySetgroups = denySetgroups

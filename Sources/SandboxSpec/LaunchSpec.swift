@@ -3,8 +3,9 @@
 /// The orchestrator turns it into the launcher's command line with ``arguments``, and the
 /// launcher reads it back through ``LaunchOptions``; a round-trip test keeps the two in step.
 public struct LaunchSpec: Equatable, Sendable {
-    /// `cgroup.procs` files the launcher writes itself into before it creates any process.
-    public var cgroupProcs: [String] = []
+    /// Files the launcher writes `0` (itself) into before it creates any process: a v1
+    /// hierarchy's `tasks`, or a v2 cgroup's `cgroup.procs`.
+    public var cgroupJoinFiles: [String] = []
     /// Lines for the child's `/proc/PID/uid_map` and `gid_map`, written by the launcher from
     /// outside the new user namespace.
     public var uidMap: String = ""
@@ -44,7 +45,7 @@ public struct LaunchSpec: Equatable, Sendable {
 
     public var arguments: [String] {
         var out: [String] = []
-        for path in cgroupProcs { out += ["--cgroup-procs", path] }
+        for path in cgroupJoinFiles { out += ["--cgroup-join", path] }
         out += ["--uid-map", uidMap, "--gid-map", gidMap]
         if denySetgroups { out.append("--deny-setgroups") }
         out += ["--sandbox-uid", String(sandboxUID), "--sandbox-gid", String(sandboxGID)]

@@ -4,7 +4,7 @@ import Testing
 @Suite struct LaunchSpecTests {
     @Test func argumentsRoundTripThroughTheLaunchersParser() throws {
         var spec = LaunchSpec()
-        spec.cgroupProcs = ["/sys/fs/cgroup/memory/probe/run-1/cgroup.procs", "/sys/fs/cgroup/pids/probe/run-1/cgroup.procs"]
+        spec.cgroupJoinFiles = ["/sys/fs/cgroup/memory/probe/run-1/tasks", "/sys/fs/cgroup/pids/probe/run-1/tasks"]
         spec.uidMap = "0 0 1\n65534 65534 1\n"
         spec.gidMap = "0 0 1\n"
         spec.denySetgroups = true
