@@ -30,10 +30,7 @@ let package = Package(
         // One-line wrappers for what Glibc's module map does not expose. They keep errno.
         .target(name: "CProbeShims"),
         // What the orchestrator and the launcher agree on: the launch spec and the report records.
-        .target(
-            name: "SandboxSpec",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+        .target(name: "SandboxSpec"),
         // The orchestrator side: profiles, cgroups, spawning, limits, verdicts.
         .target(
             name: "Sandbox",
@@ -43,10 +40,7 @@ let package = Package(
         // privileges, seccomp, then execve.
         .executableTarget(
             name: "ProbeLauncher",
-            dependencies: [
-                "CProbeShims", "SandboxSpec",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["CProbeShims", "SandboxSpec"],
             linkerSettings: staticExecutable
         ),
         .executableTarget(

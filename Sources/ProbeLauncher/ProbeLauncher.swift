@@ -1,4 +1,3 @@
-import ArgumentParser
 import CProbeShims
 import Glibc
 import SandboxSpec
@@ -19,23 +18,26 @@ import SandboxSpec
 ///            └ target               limits, Landlock, no_new_privs, uid, seccomp, execve
 ///
 /// Every failure before execve is reported on the report descriptor as a `setup-error`
-/// record, which the target can never write to.
+/// record, which the target can never write to. The command line is ``LaunchSpec``'s.
 @main
-struct ProbeLauncher: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "probe-launcher",
-        abstract: "Probe's sandbox launcher (started by `probe run`, not by hand)."
-    )
-
-    @OptionGroup var options: LaunchOptions
-
-    func run() throws {
-        let spec = options.spec
+enum ProbeLauncher {
+    static func main() {
+        let spec: LaunchSpec
+        do {
+            spec = try LaunchSpec(arguments: Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            // No report descriptor is known yet; this only happens when run by hand.
+            let message = "probe-launcher: \(error). This program is started by `probe run`, not by hand.\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            exit(ExitCode.setupFailed)
+        }
         let reporter = Reporter(fd: spec.reportFD)
         do {
             try Launcher(spec: spec, reporter: reporter).launch()
         } catch let error as LaunchError {
             reporter.fail(error)
+        } catch {
+            reporter.fail(LaunchError("launcher", "\(error)"))
         }
     }
 }

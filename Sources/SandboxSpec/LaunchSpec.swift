@@ -1,7 +1,10 @@
 /// Everything the launcher needs to build one sandbox, as plain values.
 ///
 /// The orchestrator turns it into the launcher's command line with ``arguments``, and the
-/// launcher reads it back through ``LaunchOptions``; a round-trip test keeps the two in step.
+/// launcher reads it back with ``init(arguments:)``; a round-trip test keeps the two in step.
+/// The launcher parses by hand rather than with swift-argument-parser: this command line is
+/// written only by `probe`, and the parser's start-up cost (~1.8 ms) would be paid on every
+/// sandboxed launch.
 public struct LaunchSpec: Equatable, Sendable {
     /// Files the launcher writes `0` (itself) into before it creates any process: a v1
     /// hierarchy's `tasks`, or a v2 cgroup's `cgroup.procs`.
@@ -61,5 +64,71 @@ public struct LaunchSpec: Equatable, Sendable {
         out += ["--executable", executable, "--"]
         out += argv
         return out
+    }
+}
+
+extension LaunchSpec {
+    /// A launcher command line that does not match what ``arguments`` writes.
+    public struct ParseError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(arguments: [String]) throws {
+        self.init()
+        var rest = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let next = rest.popFirst() else { throw ParseError(description: "\(flag): missing its value") }
+            return next
+        }
+        func number<T: FixedWidthInteger>(_ flag: String) throws -> T {
+            let text = try value(flag)
+            guard let parsed = T(text) else { throw ParseError(description: "\(flag): expected a number, got '\(text)'") }
+            return parsed
+        }
+        func path(_ flag: String) throws -> String {
+            let text = try value(flag)
+            guard text.hasPrefix("/") else { throw ParseError(description: "\(flag): expected an absolute path, got '\(text)'") }
+            return text
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--cgroup-join": cgroupJoinFiles.append(try path(flag))
+            case "--uid-map": uidMap = try value(flag)
+            case "--gid-map": gidMap = try value(flag)
+            case "--deny-setgroups": denySetgroups = true
+            case "--sandbox-uid": sandboxUID = try number(flag)
+            case "--sandbox-gid": sandboxGID = try number(flag)
+            case "--hostname": hostname = try value(flag)
+            case "--network":
+                let text = try value(flag)
+                guard let mode = NetworkMode(rawValue: text) else { throw ParseError(description: "--network: expected none or loopback, got '\(text)'") }
+                network = mode
+            case "--ro": readOnlyPaths.append(try path(flag))
+            case "--rw": readWritePaths.append(try path(flag))
+            case "--workdir": workdir = try path(flag)
+            case "--tmp-size": tmpSize = try number(flag)
+            case "--rlimit":
+                let text = try value(flag)
+                guard let limit = ResourceLimit(argument: text) else { throw ParseError(description: "--rlimit: expected NAME=SOFT:HARD, got '\(text)'") }
+                limits.append(limit)
+            case "--seccomp-fd": seccompFD = try number(flag)
+            case "--seccomp-default":
+                let text = try value(flag)
+                guard let action = DefaultSeccompAction(argument: text) else { throw ParseError(description: "--seccomp-default: expected errno:N or kill, got '\(text)'") }
+                seccompDefault = action
+            case "--report-fd": reportFD = try number(flag)
+            case "--lifeline-fd": lifelineFD = try number(flag)
+            case "--allow-degraded": allowDegraded = true
+            case "--env": environment.append(try value(flag))
+            case "--executable": executable = try path(flag)
+            case "--":
+                argv = Array(rest)
+                guard !executable.isEmpty, !argv.isEmpty else { throw ParseError(description: "missing --executable or the target's argv after --") }
+                return
+            default:
+                throw ParseError(description: "unknown option '\(flag)'")
+            }
+        }
+        throw ParseError(description: "missing -- before the target's argv")
     }
 }

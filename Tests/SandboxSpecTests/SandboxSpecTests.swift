@@ -22,8 +22,7 @@ import Testing
         spec.environment = ["A=1", "B=--not-an-option"]
         spec.executable = "/usr/bin/python3"
         spec.argv = ["python3", "-c", "print('--ro')", "--json"]
-        let parsed = try LaunchOptions.parse(spec.arguments)
-        #expect(parsed.spec == spec)
+        #expect(try LaunchSpec(arguments: spec.arguments) == spec)
     }
 
     @Test func relativePathsAreRejected() {
@@ -31,7 +30,14 @@ import Testing
         spec.executable = "/bin/true"
         spec.argv = ["true"]
         spec.workdir = "relative"
-        #expect(throws: (any Error).self) { try LaunchOptions.parse(spec.arguments) }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: spec.arguments) }
+    }
+
+    @Test func unknownOptionsAndMissingValuesAreRejected() {
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--bogus"]) }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--sandbox-uid"]) }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--sandbox-uid", "x", "--"]) }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--executable", "/bin/true"]) }
     }
 
     @Test func unknownNetworkModeIsRejected() {
@@ -40,7 +46,7 @@ import Testing
         spec.argv = ["true"]
         var arguments = spec.arguments
         arguments[arguments.firstIndex(of: "none")!] = "bridge"
-        #expect(throws: (any Error).self) { try LaunchOptions.parse(arguments) }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: arguments) }
     }
 }
 
