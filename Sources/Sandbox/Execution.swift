@@ -52,6 +52,7 @@ struct Execution {
         let wallDeadline = started + UInt64(configuration.wallTimeSeconds * 1000)
         let cpuLimitMicros = UInt64(configuration.cpuTimeSeconds * 1_000_000)
         var open = [pipes.stdout[0], pipes.stderr[0], pipes.report[0]]
+        var cpuCheckedAt: UInt64 = 0
 
         func stop(_ reason: KillReason) {
             guard killReason == nil, launcherStatus == nil else { return }
@@ -97,9 +98,14 @@ struct Execution {
                 endedAt = Clock.milliseconds()
             }
             if let signals, fds[4].revents != 0, let signal = signals.take() { stop(.interrupted(signal)) }
-            if launcherStatus == nil && Clock.milliseconds() >= wallDeadline { stop(.wallTime) }
-            if launcherStatus == nil, let cpu = prepared.cgroup.cpuMicros(), cpu >= cpuLimitMicros { stop(.cpuTime) }
+            let checked = Clock.milliseconds()
+            if launcherStatus == nil && checked >= wallDeadline { stop(.wallTime) }
+            if launcherStatus == nil && checked >= cpuCheckedAt + UInt64(Self.cpuPollMillis) {
+                cpuCheckedAt = checked
+                if let cpu = prepared.cgroup.cpuMicros(), cpu >= cpuLimitMicros { stop(.cpuTime) }
+            }
         }
+        for fd in open where fd >= 0 { close(fd) }
         if launcherStatus == nil {
             launcher.killGroup()
             launcherStatus = launcher.wait()
@@ -150,8 +156,8 @@ private struct Pipes {
 
     mutating func closeAll() {
         closeChildEnds()
-        // Read ends may already be closed by the loop; closing -1 or a reused number must be avoided.
-        for fd in [lifeline[1]] where fd >= 0 { close(fd) }
+        // The run loop owns and closes the read ends; the lifeline's write end is ours to the end.
+        if lifeline[1] >= 0 { close(lifeline[1]) }
         lifeline[1] = -1
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 /// probe runs as root, and go back to their owner afterwards.
 enum Ownership {
     static func makeTemporaryDirectory() throws -> String {
-        let base = String(cString: getenv("TMPDIR") ?? strdup("/tmp"))
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array((base + "/probe-work-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw SandboxError.system("mkdtemp in \(base)", errno: errno) }
         let path = String(cString: made)

@@ -24,7 +24,7 @@ struct PreparedRun {
 extension SandboxRunner {
     func prepare(_ c: SandboxConfiguration, filter: CompiledFilter) throws -> PreparedRun {
         let cwd = currentDirectory()
-        let command = try CommandResolver.resolve(c.command[0], searchPath: String(cString: getenv("PATH") ?? strdup("/usr/bin:/bin")), cwd: cwd)
+        let command = try CommandResolver.resolve(c.command[0], searchPath: getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin", cwd: cwd)
         let readOnly = try c.readOnlyPaths.map { try checkedPath($0, flag: "--ro", cwd: cwd) }
         let readWrite = try c.readWritePaths.map { try checkedPath($0, flag: "--rw", cwd: cwd) }
         let isRoot = geteuid() == 0
