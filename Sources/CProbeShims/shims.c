@@ -30,9 +30,6 @@
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
@@ -49,7 +46,6 @@ int probe_close_range(unsigned int first, unsigned int last, unsigned int flags)
 int probe_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
 int probe_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
 int probe_pidfd_getfd(int pidfd, int fd, unsigned int flags) { return (int)syscall(SYS_pidfd_getfd, pidfd, fd, flags); }
-int probe_pidfd_send_signal(int pidfd, int sig) { return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0); }
 
 static void fill_set(sigset_t *set, const int *signals, int count) {
     sigemptyset(set);

@@ -9,7 +9,6 @@
 
 // Namespace flags (sched.h hides them behind _GNU_SOURCE).
 #define PROBE_CLONE_NEWNS     0x00020000
-#define PROBE_CLONE_NEWCGROUP 0x02000000
 #define PROBE_CLONE_NEWUTS    0x04000000
 #define PROBE_CLONE_NEWIPC    0x08000000
 #define PROBE_CLONE_NEWUSER   0x10000000
@@ -18,12 +17,9 @@
 
 // prctl options used by the launcher.
 #define PROBE_PR_SET_PDEATHSIG   1
-#define PROBE_PR_SET_DUMPABLE    4
 #define PROBE_PR_CAPBSET_DROP    24
 #define PROBE_PR_SET_SECUREBITS  28
 #define PROBE_PR_SET_NO_NEW_PRIVS 38
-#define PROBE_PR_SET_CHILD_SUBREAPER 36
-#define PROBE_CAP_LAST_CAP       63
 
 // Landlock (Debian's linux/landlock.h stops at ABI 2; the kernel here speaks 7).
 #define PROBE_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
@@ -83,7 +79,6 @@ int probe_close_range(unsigned int first, unsigned int last, unsigned int flags)
 int probe_memfd_create(const char *name, unsigned int flags);
 int probe_pidfd_open(pid_t pid, unsigned int flags);
 int probe_pidfd_getfd(int pidfd, int targetfd, unsigned int flags);
-int probe_pidfd_send_signal(int pidfd, int sig);
 /// A non-blocking, close-on-exec signalfd for these signals.
 int probe_signalfd(const int *signals, int count);
 /// Reads one signal from a signalfd; returns its number, or -1.
