@@ -44,8 +44,6 @@ struct Execution {
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
         var report = ReportReader()
-        var targetStartedAt: UInt64?
-        var targetEndedAt: UInt64?
         var killReason: KillReason?
         var launcherStatus: Int32?
         var endedAt: UInt64 = 0
@@ -75,18 +73,7 @@ struct Execution {
                 var buffer = [UInt8](repeating: 0, count: Self.chunk)
                 let n = read(fd, &buffer, buffer.count)
                 if n > 0 {
-                    if index == 2 {
-                        report.consume(buffer[0..<n])
-                        // The seccomp layer is the last record before execve; exit is the target's end.
-                        if targetStartedAt == nil, report.records.contains(where: { if case .layer(.seccomp, _, _) = $0 { true } else { false } }) {
-                            targetStartedAt = Clock.milliseconds()
-                        }
-                        if targetEndedAt == nil, report.records.contains(where: { if case .exit = $0 { true } else { false } }) {
-                            targetEndedAt = Clock.milliseconds()
-                        }
-                    } else {
-                        output.append(buffer[0..<n], toStderr: index == 1)
-                    }
+                    if index == 2 { report.consume(buffer[0..<n]) } else { output.append(buffer[0..<n], toStderr: index == 1) }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     close(fd)
                     open[index] = -1
@@ -116,8 +103,8 @@ struct Execution {
         prepared.cgroup.killAll()
         let usage = prepared.cgroup.usage()
         let finished = Clock.milliseconds()
-        let setupEnd = targetStartedAt ?? endedAt
-        let targetEnd = targetEndedAt ?? endedAt
+        let setupEnd = report.targetStartedAt ?? endedAt
+        let targetEnd = report.targetEndedAt ?? endedAt
         let timing = Verdict.Timing(prepare: started - preparedSince, setup: setupEnd - started,
                                     target: targetEnd >= setupEnd ? targetEnd - setupEnd : 0,
                                     teardown: finished - min(targetEnd, finished))
@@ -162,17 +149,26 @@ private struct Pipes {
     }
 }
 
-/// Splits the report descriptor's bytes into records.
+/// Splits the report descriptor's bytes into records, and notes when the target started
+/// (the seccomp layer is the last record before execve) and ended (its exit record).
 struct ReportReader {
     private var pending: [UInt8] = []
     private(set) var records: [ReportRecord] = []
+    private(set) var targetStartedAt: UInt64?
+    private(set) var targetEndedAt: UInt64?
 
     mutating func consume(_ bytes: ArraySlice<UInt8>) {
         pending += bytes
         while let newline = pending.firstIndex(of: 0x0a) {
             let line = String(decoding: pending[..<newline], as: UTF8.self)
             pending.removeSubrange(...newline)
-            if let record = ReportRecord(line: Substring(line)) { records.append(record) }
+            guard let record = ReportRecord(line: Substring(line)) else { continue }
+            records.append(record)
+            switch record {
+            case .layer(.seccomp, _, _): targetStartedAt = targetStartedAt ?? Clock.milliseconds()
+            case .exit: targetEndedAt = targetEndedAt ?? Clock.milliseconds()
+            default: break
+            }
         }
     }
 }

@@ -43,6 +43,11 @@ import Testing
         #expect(outcome.status == "wall-time-limit")
         #expect(outcome.signal == Int(SIGKILL))
         #expect(Date().timeIntervalSince(started) < 10)
+        // The phases add up to the wall time, and the second of sleeping is the target's.
+        let timing = outcome.verdict["timing_ms"] as? [String: Int] ?? [:]
+        let wall = outcome.verdict["wall_ms"] as? Int ?? 0
+        #expect((timing["target"] ?? 0) >= 900 && (timing["setup"] ?? 1000) < 500)
+        #expect((timing["setup"] ?? 0) + (timing["target"] ?? 0) <= wall + 1)
     }
 
     @Test func outputFloodIsAnOutputLimitWithATruncationMarker() throws {
