@@ -9,6 +9,9 @@ let staticExecutable: [LinkerSetting] = [
     .linkedLibrary("_FoundationCollections"),
     .linkedLibrary("_FoundationCShims"),
     .linkedLibrary("swiftSynchronization"),
+    .linkedLibrary("CoreFoundation"),
+    .linkedLibrary("_FoundationICU"),
+    .linkedLibrary("stdc++"),
 ]
 
 let package = Package(
@@ -19,6 +22,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         // libseccomp, found through pkg-config; used only by the orchestrator to compile profiles.
@@ -43,10 +48,25 @@ let package = Package(
             dependencies: ["CProbeShims", "SandboxSpec"],
             linkerSettings: staticExecutable
         ),
+        // The task bank: task.yaml and friends, loading with clear errors, overlays, export.
+        .target(
+            name: "TaskBank",
+            dependencies: [
+                "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Running pytest on a task in the sandbox, and proving tasks with `probe validate`.
+        .target(
+            name: "Grading",
+            dependencies: ["Sandbox", "TaskBank"]
+        ),
         .executableTarget(
             name: "ProbeCLI",
             dependencies: [
                 "Sandbox",
+                "TaskBank",
+                "Grading",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: staticExecutable
@@ -55,6 +75,14 @@ let package = Package(
             name: "ProbeTestSupport",
             dependencies: ["Sandbox"],
             path: "Tests/ProbeTestSupport"
+        ),
+        .testTarget(
+            name: "TaskBankTests",
+            dependencies: ["TaskBank", "ProbeTestSupport"]
+        ),
+        .testTarget(
+            name: "GradingTests",
+            dependencies: ["Grading", "Sandbox", "TaskBank", "ProbeTestSupport"]
         ),
         .testTarget(
             name: "SandboxSpecTests",

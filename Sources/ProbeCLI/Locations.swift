@@ -1,9 +1,10 @@
 import ArgumentParser
 import Glibc
 
-/// Where `probe` finds its launcher and the seccomp profiles: beside its own executable in a
-/// build tree (`.build/<config>/probe` → `Sandboxes/` at the repo root), or where the
-/// environment says (PROBE_LAUNCHER, PROBE_SANDBOXES).
+/// Where `probe` finds what ships beside it: the launcher next to its own executable, and
+/// `Sandboxes/`, `Tasks/` and the grading venv in the repository it was built in (found by
+/// walking up from the executable), unless the environment says otherwise (PROBE_LAUNCHER,
+/// PROBE_SANDBOXES, PROBE_TASKS, PROBE_PYTHON).
 enum Locations {
     static func launcher() throws -> String {
         if let path = environment("PROBE_LAUNCHER") { return path }
@@ -16,15 +17,38 @@ enum Locations {
 
     static func sandboxes() throws -> String {
         if let path = environment("PROBE_SANDBOXES") { return path }
+        guard let dir = findUpward(["Sandboxes/pytest.json", "share/probe/Sandboxes/pytest.json"]) else {
+            throw ValidationError("cannot find the Sandboxes/ directory above \(executableDirectory()); set PROBE_SANDBOXES")
+        }
+        return String(dir.dropLast("/pytest.json".count))
+    }
+
+    static func tasks() throws -> String {
+        if let path = environment("PROBE_TASKS") { return path }
+        guard let readme = findUpward(["Tasks/README.md"]) else {
+            throw ValidationError("cannot find the Tasks/ directory above \(executableDirectory()); pass --tasks DIR or set PROBE_TASKS")
+        }
+        return String(readme.dropLast("/README.md".count))
+    }
+
+    /// The grading venv's interpreter, made by scripts/setup.
+    static func python() throws -> String {
+        if let path = environment("PROBE_PYTHON") { return path }
+        guard let python = findUpward([".venv/bin/python"]) else {
+            throw ValidationError("cannot find the grading venv (.venv/bin/python) above \(executableDirectory()); run scripts/setup, or pass --python or set PROBE_PYTHON")
+        }
+        return python
+    }
+
+    /// The first of `relatives` that exists in the executable's folder or one of its parents.
+    private static func findUpward(_ relatives: [String]) -> String? {
         var dir = executableDirectory()
         for _ in 0..<6 {
-            for candidate in [dir + "/Sandboxes", dir + "/share/probe/Sandboxes"] where access(candidate + "/pytest.json", R_OK) == 0 {
-                return candidate
-            }
+            for relative in relatives where access(dir + "/" + relative, F_OK) == 0 { return dir + "/" + relative }
             guard let slash = dir.lastIndex(of: "/"), slash != dir.startIndex else { break }
             dir = String(dir[..<slash])
         }
-        throw ValidationError("cannot find the Sandboxes/ directory above \(executableDirectory()); set PROBE_SANDBOXES")
+        return nil
     }
 
     private static func environment(_ name: String) -> String? {

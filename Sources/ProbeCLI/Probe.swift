@@ -5,6 +5,6 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Grades practical take-home exercises for Python engineers, safely and fairly.",
-        subcommands: [RunCommand.self]
+        subcommands: [RunCommand.self, TasksCommand.self, ValidateCommand.self]
     )
 }

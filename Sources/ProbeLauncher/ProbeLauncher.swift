@@ -50,9 +50,9 @@ struct Launcher {
     func launch() throws {
         // Nothing but the descriptors named in the spec may reach the target; mark every other
         // one close-on-exec before any fork so no process below can leak it.
-        let highest = UInt32(max(spec.seccompFD, spec.reportFD, spec.lifelineFD))
-        _ = probe_close_range(highest + 1, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
-        for fd in [spec.seccompFD, spec.reportFD, spec.lifelineFD] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let named = [spec.seccompFD, spec.reportFD, spec.lifelineFD, spec.channelFD].filter { $0 >= 0 }
+        _ = probe_close_range(UInt32(named.max()!) + 1, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
+        for fd in named { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         // The compiled filter is read once, here, so the target only has to load it.
         let filter = try FileIO.readAll(spec.seccompFD, stage: "seccomp")
@@ -79,6 +79,9 @@ struct Launcher {
             runUnsharer(parent: parent, sync: sync, handoff: handoff[1], filter: filter)
         }
         close(handoff[1])
+        // Only the target writes to the channel; its end-of-file must come when the target's
+        // tree is gone, so no launcher process keeps a copy longer than it must.
+        if spec.channelFD >= 0 { close(spec.channelFD) }
         sync.closeChildEnds()
         try writeIDMaps(child: child, sync: sync)
         var supervisor = Supervisor(spec: spec, reporter: reporter, child: child, handoff: handoff[0])
@@ -101,6 +104,7 @@ struct Launcher {
             if initPID == 0 {
                 runInit(parent: me, namespaced: unshared, handoff: handoff, filter: filter)
             }
+            if spec.channelFD >= 0 { close(spec.channelFD) }
             var status: Int32 = 0
             while waitpid(initPID, &status, 0) < 0 && errno == EINTR {}
             _exit(0)
@@ -129,6 +133,7 @@ struct Launcher {
                 runTarget(view: view, handoff: handoff, filter: filter)
             }
             close(handoff)
+            if spec.channelFD >= 0 { close(spec.channelFD) }
             reapUntilTargetExits(target)
         } catch let error as LaunchError {
             reporter.fail(error)
@@ -157,6 +162,11 @@ struct Launcher {
             reporter.layer(.noNewPrivs, applied: true)
             // 5. The unprivileged uid, after everything that needed capabilities.
             try dropPrivileges()
+            // The result channel becomes fd 3 (the filter's memfd, already read, was there);
+            // dup2 leaves the copy without close-on-exec, so the target inherits exactly it.
+            if spec.channelFD >= 0 {
+                try check("channel", "dup2 channel to fd 3", dup2(spec.channelFD, 3))
+            }
             // 6. seccomp last: every step above uses syscalls the profiles forbid.
             try loadSeccomp(filter: filter, handoff: handoff)
             exec.run(reporter: reporter)

@@ -35,21 +35,26 @@ struct Execution {
         let signals = handlesInterrupts ? try InterruptSignals() : nil
         defer { signals?.restore() }
 
+        var descriptors: [(Int32, Int32)] = [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (memfd, 3),
+                           (pipes.report[1], 4), (pipes.lifeline[0], 5)]
+        if prepared.spec.channelFD >= 0 { descriptors.append((pipes.channel[1], prepared.spec.channelFD)) }
         let started = Clock.milliseconds()
-        let launcher = try LauncherProcess.spawn(
-            path: launcherPath, arguments: prepared.spec.arguments,
-            descriptors: [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (memfd, 3),
-                          (pipes.report[1], 4), (pipes.lifeline[0], 5)])
+        let launcher = try LauncherProcess.spawn(path: launcherPath, arguments: prepared.spec.arguments,
+                                                 descriptors: descriptors)
         pipes.closeChildEnds()
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
+        var channel: [UInt8] = []
+        var channelTruncated = false
+        let channelLimit = Int(configuration.channelLimitKiB) * 1024
         var report = ReportReader()
         var killReason: KillReason?
         var launcherStatus: Int32?
         var endedAt: UInt64 = 0
         let wallDeadline = started + UInt64(configuration.wallTimeSeconds * 1000)
         let cpuLimitMicros = UInt64(configuration.cpuTimeSeconds * 1_000_000)
-        var open = [pipes.stdout[0], pipes.stderr[0], pipes.report[0]]
+        if prepared.spec.channelFD < 0 { close(pipes.channel[0]) }
+        var open = [pipes.stdout[0], pipes.stderr[0], pipes.report[0], prepared.spec.channelFD >= 0 ? pipes.channel[0] : -1]
         var cpuCheckedAt: UInt64 = 0
 
         func stop(_ reason: KillReason) {
@@ -73,18 +78,26 @@ struct Execution {
                 var buffer = [UInt8](repeating: 0, count: Self.chunk)
                 let n = read(fd, &buffer, buffer.count)
                 if n > 0 {
-                    if index == 2 { report.consume(buffer[0..<n]) } else { output.append(buffer[0..<n], toStderr: index == 1) }
+                    switch index {
+                    case 2: report.consume(buffer[0..<n])
+                    case 3:
+                        let kept = buffer[0..<n].prefix(max(0, channelLimit - channel.count))
+                        channel += kept
+                        if kept.count < n { channelTruncated = true }
+                    default: output.append(buffer[0..<n], toStderr: index == 1)
+                    }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     close(fd)
                     open[index] = -1
                 }
             }
             if output.exceeded { stop(.output) }
-            if fds[3].revents != 0 && launcherStatus == nil {
+            let pidIndex = open.count, signalIndex = open.count + 1
+            if fds[pidIndex].revents != 0 && launcherStatus == nil {
                 launcherStatus = launcher.wait()
                 endedAt = Clock.milliseconds()
             }
-            if let signals, fds[4].revents != 0, let signal = signals.take() { stop(.interrupted(signal)) }
+            if let signals, fds[signalIndex].revents != 0, let signal = signals.take() { stop(.interrupted(signal)) }
             let checked = Clock.milliseconds()
             if launcherStatus == nil && checked >= wallDeadline { stop(.wallTime) }
             if launcherStatus == nil && checked >= cpuCheckedAt + UInt64(Self.cpuPollMillis) {
@@ -108,20 +121,23 @@ struct Execution {
         let timing = Verdict.Timing(prepare: started - preparedSince, setup: setupEnd - started,
                                     target: targetEnd >= setupEnd ? targetEnd - setupEnd : 0,
                                     teardown: finished - min(targetEnd, finished))
-        return VerdictBuilder(configuration: configuration, prepared: prepared, records: report.records,
-                              usage: usage, killReason: killReason, launcherStatus: launcherStatus ?? 0,
-                              wallMS: endedAt - started, timing: timing, output: output).build()
+        var verdict = VerdictBuilder(configuration: configuration, prepared: prepared, records: report.records,
+                                     usage: usage, killReason: killReason, launcherStatus: launcherStatus ?? 0,
+                                     wallMS: endedAt - started, timing: timing, output: output).build()
+        verdict.channel = channel
+        verdict.channelTruncated = channelTruncated
+        return verdict
     }
 }
 
 /// The descriptors between `probe` and the launcher.
 private struct Pipes {
-    var stdout: [Int32] = [-1, -1], stderr: [Int32] = [-1, -1], report: [Int32] = [-1, -1]
+    var stdout: [Int32] = [-1, -1], stderr: [Int32] = [-1, -1], report: [Int32] = [-1, -1], channel: [Int32] = [-1, -1]
     /// The launcher holds the read end; when `probe` dies, it reads end-of-file and kills the sandbox.
     var lifeline: [Int32] = [-1, -1]
 
     init() throws {
-        for index in 0..<4 {
+        for index in 0..<5 {
             var fds: [Int32] = [-1, -1]
             guard probe_pipe2(&fds, O_CLOEXEC) == 0 else {
                 closeAll()
@@ -131,14 +147,15 @@ private struct Pipes {
             case 0: stdout = fds
             case 1: stderr = fds
             case 2: report = fds
+            case 3: channel = fds
             default: lifeline = fds
             }
         }
     }
 
     mutating func closeChildEnds() {
-        for fd in [stdout[1], stderr[1], report[1], lifeline[0]] where fd >= 0 { close(fd) }
-        stdout[1] = -1; stderr[1] = -1; report[1] = -1; lifeline[0] = -1
+        for fd in [stdout[1], stderr[1], report[1], channel[1], lifeline[0]] where fd >= 0 { close(fd) }
+        stdout[1] = -1; stderr[1] = -1; report[1] = -1; channel[1] = -1; lifeline[0] = -1
     }
 
     mutating func closeAll() {

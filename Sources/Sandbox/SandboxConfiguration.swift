@@ -20,6 +20,10 @@ public struct SandboxConfiguration: Sendable {
     public var workdir: String?
     public var environment: [String] = []
     public var allowDegraded = false
+    /// Give the target a pipe as fd 3 and collect what it writes there in ``Verdict/channel``.
+    public var resultChannel = false
+    /// Most channel bytes kept, in KiB; the rest is read and dropped.
+    public var channelLimitKiB: UInt64 = 16 * 1024
     public var command: [String] = []
 
     public init() {}

@@ -75,6 +75,9 @@ extension SandboxRunner {
         return prepared
     }
 
+    /// The channel's number in the launcher, after its fixed descriptors 0–5.
+    static let channelDescriptor: Int32 = 6
+
     /// The launcher's own processes (launcher, unsharer, init) are in the cgroup too.
     static let launcherProcesses: UInt64 = 3
 
@@ -110,6 +113,7 @@ extension SandboxRunner {
         spec.environment = c.environment
         spec.executable = command.executable
         spec.argv = c.command
+        spec.channelFD = c.resultChannel ? Self.channelDescriptor : -1
     }
 
     private func unique(_ paths: [String]) -> [String] {

@@ -7,7 +7,7 @@ import SandboxSpec
 /// The runner is synchronous: one poll(2) loop reads the target's output, the launcher's
 /// report records and its exit, enforces the wall-time, whole-tree CPU and output limits, and
 /// answers SIGINT/SIGTERM by killing the sandbox.
-public struct SandboxRunner {
+public struct SandboxRunner: Sendable {
     public var launcherPath: String
     public var sandboxesDirectory: String
     /// Block SIGINT, SIGTERM and SIGHUP while running, and kill the sandbox when one arrives.

@@ -51,6 +51,10 @@ public struct Verdict: Equatable, Sendable {
     /// True when the CPU and memory figures come from a cgroup, i.e. cover the whole tree.
     public var accountingIsWholeTree: Bool
     public var timing: Timing
+    /// What the target wrote to its fd 3 when the run asked for a result channel. Not part of
+    /// the JSON verdict: the caller (a grader) decides what of it anyone may see.
+    public var channel: [UInt8] = []
+    public var channelTruncated = false
 
     /// The exit status `probe run` itself ends with: the child's exit code, or 128 + signal.
     public var processExitCode: Int32 {

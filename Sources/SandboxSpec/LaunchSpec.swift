@@ -36,6 +36,9 @@ public struct LaunchSpec: Equatable, Sendable {
     public var reportFD: Int32 = 4
     /// Descriptor whose end-of-file means the orchestrator is gone.
     public var lifelineFD: Int32 = 5
+    /// Descriptor the target receives as its fd 3, for results it streams back to the
+    /// orchestrator (pytest's per-test records); -1 when the run has none.
+    public var channelFD: Int32 = -1
     /// Layers that may be missing without failing the launch (`--allow-degraded`).
     public var allowDegraded: Bool = false
     public var environment: [String] = []
@@ -59,6 +62,7 @@ public struct LaunchSpec: Equatable, Sendable {
         for limit in limits { out += ["--rlimit", limit.argument] }
         out += ["--seccomp-fd", String(seccompFD), "--seccomp-default", seccompDefault.argument]
         out += ["--report-fd", String(reportFD), "--lifeline-fd", String(lifelineFD)]
+        if channelFD >= 0 { out += ["--channel-fd", String(channelFD)] }
         if allowDegraded { out.append("--allow-degraded") }
         for variable in environment { out += ["--env", variable] }
         out += ["--executable", executable, "--"]
@@ -118,6 +122,7 @@ extension LaunchSpec {
                 seccompDefault = action
             case "--report-fd": reportFD = try number(flag)
             case "--lifeline-fd": lifelineFD = try number(flag)
+            case "--channel-fd": channelFD = try number(flag)
             case "--allow-degraded": allowDegraded = true
             case "--env": environment.append(try value(flag))
             case "--executable": executable = try path(flag)

@@ -1,0 +1,122 @@
+/// The Python that Probe adds to every pytest run, written into the grader folder (read-only
+/// in the sandbox) for each run. Kept in Swift so the `probe` binary carries it.
+enum PytestPlugin {
+    /// Module name of the plugin, loaded with `-p`.
+    static let moduleName = "probe_results"
+
+    /// The entry script. `python -I` puts neither the script's folder nor the working folder
+    /// on sys.path, so it adds its own folder (for the plugin) and then hands over to pytest.
+    static let runner = #"""
+    """Starts pytest with Probe's result plugin importable. Written by Probe for each run."""
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+    import pytest
+
+    raise SystemExit(pytest.console_main())
+
+    """#
+
+    /// Streams one JSON line per event to the descriptor in PROBE_RESULTS_FD, as it happens,
+    /// so a crash or a kill keeps every finished result and names the test that was running.
+    static let plugin = #"""
+    """Probe's pytest plugin: one JSON line per event on the descriptor in PROBE_RESULTS_FD.
+
+    Events: "collected" (every node id with its rubric markers), "collect-error", "start",
+    "result" (passed, failed, error or skipped, with a short message) and "finished".
+    Written by Probe for each run.
+    """
+    from __future__ import annotations
+
+    import json
+    import os
+    import time
+    from typing import Any
+
+    import pytest
+
+    _MESSAGE_LIMIT = 4000
+
+
+    class ProbeResults:
+        def __init__(self, fd: int) -> None:
+            self._fd = fd
+            self._outcomes: dict[str, dict[str, Any]] = {}
+            self._started: dict[str, float] = {}
+
+        def _emit(self, event: str, **fields: Any) -> None:
+            line = json.dumps({"event": event, **fields}, separators=(",", ":")) + "\n"
+            data = line.encode("utf-8", "replace")
+            while data:
+                written = os.write(self._fd, data)
+                data = data[written:]
+
+        @staticmethod
+        def _message(report: pytest.BaseReport) -> str:
+            text = report.longreprtext or ""
+            return text if len(text) <= _MESSAGE_LIMIT else text[-_MESSAGE_LIMIT:]
+
+        def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+            if report.failed:
+                self._emit("collect-error", nodeid=report.nodeid, message=self._message(report))
+
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            tests = []
+            for item in session.items:
+                rubric = []
+                for mark in item.iter_markers("rubric"):
+                    dimension = mark.args[0] if mark.args else mark.kwargs.get("dimension")
+                    weight = mark.kwargs.get("weight", mark.args[1] if len(mark.args) > 1 else 1)
+                    rubric.append({"dimension": str(dimension), "weight": weight if isinstance(weight, int) else 0})
+                tests.append({"nodeid": item.nodeid, "rubric": rubric})
+            self._emit("collected", tests=tests)
+
+        def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+            self._started[nodeid] = time.monotonic()
+            self._emit("start", nodeid=nodeid)
+
+        def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+            current = self._outcomes.setdefault(report.nodeid, {"outcome": "passed", "message": ""})
+            if current["outcome"] != "passed":
+                return
+            if report.failed:
+                current["outcome"] = "failed" if report.when == "call" else "error"
+                current["message"] = f"{report.when}: " + self._message(report)
+            elif report.skipped:
+                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
+                if hasattr(report, "wasxfail"):
+                    reason = f"xfail: {report.wasxfail}"
+                current["outcome"] = "skipped"
+                current["message"] = reason
+
+        def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+            result = self._outcomes.pop(nodeid, {"outcome": "error", "message": "no report was made"})
+            started = self._started.pop(nodeid, time.monotonic())
+            duration_ms = int((time.monotonic() - started) * 1000)
+            self._emit("result", nodeid=nodeid, duration_ms=duration_ms, **result)
+
+        def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+            self._emit("finished", exitstatus=int(exitstatus))
+
+
+    def pytest_configure(config: pytest.Config) -> None:
+        fd = int(os.environ["PROBE_RESULTS_FD"])
+        # Subprocesses that tests start must not inherit the channel.
+        os.set_inheritable(fd, False)
+        config.pluginmanager.register(ProbeResults(fd), "probe-results-stream")
+
+    """#
+
+    /// The grader's ini: the candidate's tree on sys.path, the rubric marker registered, and
+    /// nothing a submission can override (it is passed with -c, and --rootdir is the grader's).
+    static func ini(submission: String) -> String {
+        """
+        [pytest]
+        pythonpath = \(submission)
+        markers =
+            rubric(dimension, weight=1): the rubric dimension this test is evidence for
+        """ + "\n"
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import TaskBank
+
+/// The folders of one pytest run, side by side under a run folder:
+///
+///     <run>/submission/   the tree under test: the sandbox's work dir, read-write
+///     <run>/grader/       read-only in the sandbox: pytest.ini, public/, hidden/, _probe/
+///
+/// The tests live outside the tree under test, so no file of a submission can shadow or
+/// replace them, and pytest's rootdir is the grader folder, so node ids read
+/// `hidden/test_x.py::test_y`.
+struct PytestWorkspace {
+    let root: String
+    var submission: String { root + "/submission" }
+    var grader: String { root + "/grader" }
+    var ini: String { grader + "/pytest.ini" }
+    var runner: String { grader + "/_probe/run_pytest.py" }
+
+    /// Lays out a run of `task`'s tests against `variant` under `parent`.
+    static func make(in parent: String, task: TaskDefinition, variant: TaskVariant) throws -> PytestWorkspace {
+        let workspace = PytestWorkspace(root: try makeDirectory(in: parent, prefix: variant.description.replacingOccurrences(of: ":", with: "-")))
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: workspace.submission, withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: workspace.grader + "/_probe", withIntermediateDirectories: true)
+        } catch {
+            throw GradingError(.io, "\(workspace.root): cannot create the run folders: \(error.localizedDescription)")
+        }
+        try task.materialize(variant, into: workspace.submission)
+        for suite in TestID.Suite.allCases where FileManager.default.fileExists(atPath: task.suite(suite)) {
+            try manager.copyItem(atPath: task.suite(suite), toPath: workspace.grader + "/" + suite.rawValue)
+        }
+        try write(PytestPlugin.ini(submission: workspace.submission), to: workspace.ini)
+        try write(PytestPlugin.runner, to: workspace.runner)
+        try write(PytestPlugin.plugin, to: workspace.grader + "/_probe/\(PytestPlugin.moduleName).py")
+        // The sandbox user must read the grader folder; the submission is handed over by the
+        // sandbox itself for the run.
+        try openForReading(workspace.root)
+        return workspace
+    }
+
+    /// The pytest command line, after the interpreter.
+    func arguments(paths: [String]) -> [String] {
+        ["-I", "-B", runner, "-c", ini, "--rootdir", grader, "--noconftest", "--strict-markers",
+         "-p", PytestPlugin.moduleName, "-p", "no:cacheprovider", "--continue-on-collection-errors",
+         "-q", "--tb=short", "--no-header"] + paths.map { grader + "/" + $0 }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    static func makeDirectory(in parent: String, prefix: String) throws -> String {
+        var template = Array((parent + "/" + prefix + "-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw GradingError(.io, "\(parent): cannot create a run folder: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+
+    private static func write(_ text: String, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw GradingError(.io, "\(path): cannot write")
+        }
+    }
+
+    /// chmod o+rX over a tree: the sandbox's uid must read everything and enter every folder.
+    private static func openForReading(_ root: String) throws {
+        func open(_ path: String) throws {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { throw GradingError(.io, "\(path): \(String(cString: strerror(errno)))") }
+            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            _ = chmod(path, (info.st_mode & 0o7777) | (isDirectory ? 0o055 : 0o044))
+        }
+        try open(root)
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
+        while let relative = walker.nextObject() as? String { try open(root + "/" + relative) }
+    }
+}

@@ -1,0 +1,71 @@
+import Sandbox
+import TaskBank
+
+/// One sandboxed pytest run of a task's tests against one tree, resolved against the tests
+/// the task's manifest expects.
+public struct SuiteRun: Sendable {
+    public var variant: TaskVariant
+    /// The sandbox's verdict, without the result channel's raw bytes.
+    public var verdict: Verdict
+    /// Node id → result, for every expected test and every test pytest collected.
+    public var results: [String: TestResult]
+    /// What pytest collected with each test's rubric markers; nil if collection never finished.
+    public var collected: [(id: String, rubric: [RubricTag])]?
+    /// Module node id → collection error.
+    public var collectErrors: [String: String]
+    /// pytest's exit status as the plugin saw it at the end of the session.
+    public var exitStatus: Int?
+    public var wallMS: UInt64 { verdict.wallMS }
+
+    /// Why the run produced no per-test results at all (the sandbox failed, pytest never got
+    /// through collection), or nil. A run killed later still has a result for every test: the
+    /// one running is `timeout` or `error`, the rest `not-run`, each with the verdict's reason.
+    public var problem: String? {
+        if verdict.status == .setupError { return "the sandbox could not be built: \(verdict.reason)" }
+        if collected == nil { return "pytest stopped before collecting any test (\(verdict.reason))\(stderrTail)" }
+        return nil
+    }
+
+    private var stderrTail: String {
+        let text = (verdict.stdout + verdict.stderr).split(separator: "\n").suffix(8).joined(separator: "\n")
+        return text.isEmpty ? "" : "; last output:\n" + text
+    }
+
+    init(variant: TaskVariant, verdict: Verdict, stream: ResultStream, expected: [TestID]) {
+        self.variant = variant
+        var verdict = verdict
+        verdict.channel = []
+        self.verdict = verdict
+        collected = stream.collected.map { $0.map { (id: $0.nodeid, rubric: $0.rubric) } }
+        collectErrors = stream.collectErrors
+        exitStatus = stream.exitStatus
+        results = stream.results
+        for id in expected.map(\.raw) where results[id] == nil {
+            results[id] = Self.missingResult(id, stream: stream, verdict: verdict)
+        }
+        if let running = stream.running, results[running] == nil {
+            results[running] = Self.missingResult(running, stream: stream, verdict: verdict)
+        }
+    }
+
+    /// Why an expected test has no result: its module failed to import, it was running when
+    /// the run was killed, or it never ran.
+    private static func missingResult(_ id: String, stream: ResultStream, verdict: Verdict) -> TestResult {
+        let module = String(id.prefix { $0 != ":" })
+        if let error = stream.collectErrors.first(where: { $0.key == module || id.hasPrefix($0.key + "::") }) {
+            return TestResult(id: id, outcome: .error, message: "collection failed: " + error.value)
+        }
+        if stream.running == id {
+            switch verdict.status {
+            case .wallTimeLimit, .cpuTimeLimit:
+                return TestResult(id: id, outcome: .timeout, message: "was running when the run hit its limit: \(verdict.reason)")
+            default:
+                return TestResult(id: id, outcome: .error, message: "was running when the run ended: \(verdict.reason)")
+            }
+        }
+        if stream.collected != nil && stream.collected?.contains(where: { $0.nodeid == id }) == false && stream.exitStatus != nil {
+            return TestResult(id: id, outcome: .notRun, message: "not collected: pytest found no such test")
+        }
+        return TestResult(id: id, outcome: .notRun, message: "the run ended before this test: \(verdict.reason)")
+    }
+}

@@ -1,0 +1,84 @@
+/// `bugs/<name>/bug.yaml`: what a planted bug plays, and which tests must catch it.
+public struct BugManifest: Decodable, Sendable {
+    /// One line, for reports.
+    public var description: String
+    /// Tests that must each fail on the bug.
+    public var caughtBy: [TestID]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case description
+        case caughtBy = "caught_by"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        description = try c.decode(.description, parse: { text in
+            text.isEmpty || text.contains("\n") ? nil : text
+        }, expected: "a one-line description")
+        caughtBy = try c.decode([TestID].self, forKey: .caughtBy)
+        guard !caughtBy.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .caughtBy, in: c, debugDescription: "expected at least one test id that must fail on this bug")
+        }
+    }
+}
+
+/// `key.yaml`: the answer key for pr-review (planted defects) and incident-debug (root causes).
+public struct AnswerKey: Decodable, Sendable {
+    public var answers: [Answer]
+
+    public enum Category: String, CaseIterable, Sendable, Codable {
+        case correctness, concurrency, security, performance, testing
+        case errorHandling = "error-handling"
+        case resourceManagement = "resource-management"
+        case apiCompatibility = "api-compatibility"
+        case dataIntegrity = "data-integrity"
+    }
+
+    public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
+        case nit, minor, major, critical
+
+        public static func < (a: Self, b: Self) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    public struct Answer: Decodable, Sendable {
+        public var id: String
+        /// Path in `starter/`, the tree the candidate reads.
+        public var file: String
+        public var lines: LineRange
+        public var category: Category
+        public var severity: Severity
+        public var summary: String
+        /// Hidden tests that prove the answer is real.
+        public var tests: [TestID]
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, file, lines, category, severity, summary, tests }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(.id, parse: { TaskManifest.isValidID($0) ? $0 : nil }, expected: "lowercase letters, digits and dashes")
+            file = try c.decode(.file, parse: { path in
+                path.hasPrefix("/") || path.split(separator: "/").contains("..") || path.isEmpty ? nil : path
+            }, expected: "a path relative to starter/")
+            lines = try c.decode(LineRange.self, forKey: .lines)
+            category = try c.decodeEnum(.category)
+            severity = try c.decodeEnum(.severity)
+            summary = try c.decode(String.self, forKey: .summary)
+            tests = try c.decode([TestID].self, forKey: .tests)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case answers }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        answers = try c.decode([Answer].self, forKey: .answers)
+        guard !answers.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .answers, in: c, debugDescription: "expected at least one answer")
+        }
+    }
+}

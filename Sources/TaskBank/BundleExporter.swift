@@ -1,0 +1,56 @@
+import Foundation
+
+/// `probe-task.json`, written into every candidate bundle: which task, and which exact version
+/// of it, the bundle came from. `probe submit` carries it back and `probe grade` checks it.
+public struct TaskStamp: Codable, Equatable, Sendable {
+    public var format: Int
+    public var id: String
+    public var type: TaskType
+    public var title: String
+    public var timebox: String
+    /// SHA-256 over every file of the task folder, so a grader can tell versions apart.
+    public var digest: String
+
+    public static let fileName = "probe-task.json"
+}
+
+/// Writes the candidate bundle: `brief.md`, `starter/`, `public/` and the stamp. Nothing else
+/// of the task ever goes into it.
+public enum BundleExporter {
+    public static let entries = ["brief.md", "starter", "public", TaskStamp.fileName]
+
+    public static func export(_ task: TaskDefinition, to destination: String) throws {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: destination) {
+            let existing = (try? manager.contentsOfDirectory(atPath: destination)) ?? ["?"]
+            guard FileTree.isDirectory(destination), existing.isEmpty else {
+                throw TaskError(.io, file: destination, "already exists and is not an empty folder; choose a new --out so nothing is overwritten")
+            }
+        }
+        do {
+            try manager.createDirectory(atPath: destination + "/starter", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: destination + "/public", withIntermediateDirectories: true)
+            try manager.copyItem(atPath: task.brief, toPath: destination + "/brief.md")
+        } catch {
+            throw TaskError(.io, file: destination, "cannot write the bundle: \(error.localizedDescription)")
+        }
+        try FileTree.overlay(task.starter, onto: destination + "/starter")
+        try FileTree.overlay(task.suite(.public), onto: destination + "/public")
+        let stamp = TaskStamp(format: 1, id: task.id, type: task.manifest.type, title: task.manifest.title,
+                              timebox: task.manifest.timebox.description, digest: try digest(of: task))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard manager.createFile(atPath: destination + "/" + TaskStamp.fileName, contents: try encoder.encode(stamp) + Data("\n".utf8)) else {
+            throw TaskError(.io, file: destination + "/" + TaskStamp.fileName, "cannot write the task stamp")
+        }
+    }
+
+    /// SHA-256 over the sorted list of (path, content digest) of every file in the task.
+    public static func digest(of task: TaskDefinition) throws -> String {
+        var listing = ""
+        for file in try FileTree.files(under: task.directory).files {
+            listing += file + "\t" + ContentDigest.sha256(try FileTree.read(task.directory + "/" + file)) + "\n"
+        }
+        return ContentDigest.sha256(Array(listing.utf8))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The few file operations the task bank needs, on plain paths.
+enum FileTree {
+    /// Folders and files that tools leave behind and that are never part of a task or bundle.
+    static func isNoise(_ name: String) -> Bool {
+        name == "__pycache__" || name == ".pytest_cache" || name == ".mypy_cache" || name == ".ruff_cache"
+            || name.hasSuffix(".pyc") || name == ".DS_Store"
+    }
+
+    /// Regular files under `root`, as sorted relative paths, and anything that is neither a
+    /// file nor a folder (symlinks, devices, sockets), which callers refuse.
+    static func files(under root: String) throws -> (files: [String], others: [String]) {
+        guard let walker = FileManager.default.enumerator(atPath: root) else {
+            throw TaskError(.io, file: root, "cannot list this folder")
+        }
+        var files: [String] = [], others: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            let type = walker.fileAttributes?[.type] as? FileAttributeType
+            if isNoise(name) {
+                if type == .typeDirectory { walker.skipDescendants() }
+                continue
+            }
+            switch type {
+            case .typeRegular?: files.append(relative)
+            case .typeDirectory?: continue
+            default: others.append(relative)
+            }
+        }
+        return (files.sorted(), others.sorted())
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    static func isFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    static func read(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TaskError(.io, file: path, "cannot read this file")
+        }
+        return data
+    }
+
+    /// Copies every file under `source` into `destination`, replacing files already there:
+    /// an overlay. Folders are created as needed.
+    static func overlay(_ source: String, onto destination: String) throws {
+        let manager = FileManager.default
+        for relative in try files(under: source).files {
+            let target = destination + "/" + relative
+            do {
+                try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
+                try manager.copyItem(atPath: source + "/" + relative, toPath: target)
+            } catch {
+                throw TaskError(.io, file: target, "cannot copy \(source)/\(relative) here: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Creates a fresh folder with a unique name under `parent` (or $TMPDIR) and returns its path.
+    static func makeTemporaryDirectory(prefix: String, in parent: String? = nil) throws -> String {
+        let base = parent ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw TaskError(.io, file: base, "cannot create a temporary folder: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+
+/// The static checks of one task folder, collecting every problem rather than stopping at the
+/// first. What needs pytest (collection, outcomes) is `probe validate`'s job.
+struct TaskChecker {
+    let directory: String
+    let folder: String
+    private(set) var problems: [TaskError] = []
+
+    init(directory: String, folder: String) {
+        self.directory = directory
+        self.folder = folder
+    }
+
+    private mutating func problem(_ kind: TaskError.Kind, _ relative: String, field: String? = nil, _ message: String) {
+        problems.append(TaskError(kind, file: directory + (relative.isEmpty ? "" : "/" + relative), field: field, message))
+    }
+
+    private mutating func record(_ error: any Error) {
+        if let error = error as? TaskError { problems.append(error) } else { problem(.io, "", "\(error)") }
+    }
+
+    /// The task, or nil when task.yaml itself is unusable. Problems found are in `problems`.
+    mutating func load() -> TaskDefinition? {
+        guard FileTree.isFile(directory + "/task.yaml") else {
+            problem(.missingFile, "task.yaml", "missing; every folder under the tasks root is a task and needs one (see Tasks/README.md)")
+            return nil
+        }
+        let manifest: TaskManifest
+        do {
+            manifest = try decodeYAML(TaskManifest.self, at: directory + "/task.yaml")
+        } catch {
+            record(error)
+            return nil
+        }
+        if manifest.id != folder {
+            problem(.invalidField, "task.yaml", field: "id", "is '\(manifest.id)' but the folder is '\(folder)'; they must match")
+        }
+        checkLayout()
+        let testFiles = checkTestModules()
+        let missing = checkBuckets(manifest.tests, testFiles: testFiles)
+        checkReference()
+        let known = Set(manifest.tests.all).subtracting(missing)
+        let bugs = loadBugs(known: known, missing: missing)
+        let key = loadAnswerKey(type: manifest.type, known: known, missing: missing)
+        return TaskDefinition(manifest: manifest, directory: directory, bugs: bugs, answerKey: key)
+    }
+
+    private mutating func checkLayout() {
+        if !FileTree.isFile(directory + "/brief.md") {
+            problem(.missingFile, "brief.md", "missing; it is what the candidate reads first")
+        } else if (try? FileTree.read(directory + "/brief.md"))?.isEmpty ?? true {
+            problem(.invalidField, "brief.md", "is empty")
+        }
+        for required in ["starter", "reference", "public", "hidden", "bugs"] where !FileTree.isDirectory(directory + "/" + required) {
+            problem(.missingFile, required + "/", "missing folder; see Tasks/README.md for what it holds")
+        }
+        if FileTree.isDirectory(directory + "/starter"), (try? FileTree.files(under: directory + "/starter").files.isEmpty) ?? true {
+            problem(.missingFile, "starter/", "is empty; it is exactly what the candidate receives")
+        }
+        // A symlink could point a bundle at anything on the exporting machine.
+        if let others = try? FileTree.files(under: directory).others {
+            for path in others { problem(.invalidField, path, "is a symlink or special file; tasks hold regular files only") }
+        }
+    }
+
+    /// The test modules of public/ and hidden/, relative to the task folder.
+    private mutating func checkTestModules() -> Set<String> {
+        var modules: Set<String> = []
+        var owners: [String: String] = [:]
+        for suite in TestID.Suite.allCases {
+            let root = directory + "/" + suite.rawValue
+            guard FileTree.isDirectory(root), let files = try? FileTree.files(under: root).files else { continue }
+            for file in files where file.hasSuffix(".py") {
+                let path = suite.rawValue + "/" + file
+                modules.insert(path)
+                let name = (file as NSString).lastPathComponent
+                guard name.hasPrefix("test_") else { continue }
+                if let other = owners[name] {
+                    problem(.duplicate, path, "has the same module name as \(other); pytest imports test modules by name, so they must differ")
+                }
+                owners[name] = path
+            }
+        }
+        return modules
+    }
+
+    /// Returns the listed tests that do not exist.
+    private mutating func checkBuckets(_ buckets: TaskManifest.Buckets, testFiles: Set<String>) -> Set<TestID> {
+        var seen: [TestID: String] = [:]
+        var missing: Set<TestID> = []
+        for (bucket, ids) in [("tests.fail_to_pass", buckets.failToPass), ("tests.pass_to_pass", buckets.passToPass)] {
+            for (index, id) in ids.enumerated() {
+                let field = "\(bucket)[\(index)]"
+                if let first = seen[id] {
+                    problem(.duplicate, "task.yaml", field: field, "\(id) is already listed at \(first); each test goes in exactly one bucket, once")
+                    continue
+                }
+                seen[id] = field
+                if !checkTestExists(id, testFiles: testFiles, in: "task.yaml", field: field) { missing.insert(id) }
+            }
+        }
+        if buckets.all.isEmpty {
+            problem(.invalidField, "task.yaml", field: "tests", "both buckets are empty; list every test of public/ and hidden/")
+        }
+        return missing
+    }
+
+    /// The problem with a test id that a bug or an answer names: not in the buckets, or in
+    /// them but naming a test that does not exist.
+    private func unknownReason(_ id: TestID, missing: Set<TestID>) -> String {
+        missing.contains(id) ? "\(id) names a test that does not exist (see task.yaml's buckets)"
+            : "\(id) is in neither bucket of task.yaml; name a test the task has"
+    }
+
+    /// A cheap static check that the module exists and defines the names; `probe validate`
+    /// then compares the ids with what pytest really collects.
+    private mutating func checkTestExists(_ id: TestID, testFiles: Set<String>, in file: String, field: String) -> Bool {
+        guard testFiles.contains(id.file) else {
+            problem(.unknownTest, file, field: field, "\(id) names \(id.file), which does not exist")
+            return false
+        }
+        guard let source = try? FileTree.read(directory + "/" + id.file) else { return false }
+        let text = String(decoding: source, as: UTF8.self)
+        let undefined = id.names.filter { !Self.defines($0, in: text) }
+        for name in undefined {
+            problem(.unknownTest, file, field: field, "\(id): \(id.file) defines no '\(name)'")
+        }
+        return undefined.isEmpty
+    }
+
+    static func defines(_ name: String, in source: String) -> Bool {
+        for line in source.split(separator: "\n") {
+            let code = line.drop { $0 == " " || $0 == "\t" }
+            for prefix in ["def ", "async def ", "class "] where code.hasPrefix(prefix) {
+                let rest = code.dropFirst(prefix.count)
+                if rest.hasPrefix(name), let next = rest.dropFirst(name.count).first, next == "(" || next == ":" { return true }
+            }
+            if code.hasPrefix(name + " =") || code.hasPrefix(name + ": ") { return true }
+        }
+        return false
+    }
+
+    private mutating func checkReference() {
+        let reference = directory + "/reference"
+        guard FileTree.isDirectory(reference), let files = try? FileTree.files(under: reference).files else { return }
+        if files.isEmpty { problem(.missingFile, "reference/", "is empty; it is an overlay on starter/ holding the known-good solution") }
+        for file in files {
+            let starterFile = directory + "/starter/" + file
+            if FileTree.isFile(starterFile), (try? FileTree.read(starterFile)) == (try? FileTree.read(reference + "/" + file)) {
+                problem(.identicalOverlay, "reference/" + file, "is identical to starter/\(file); an overlay file must change something")
+            }
+        }
+    }
+
+    private mutating func loadBugs(known: Set<TestID>, missing: Set<TestID>) -> [TaskDefinition.Bug] {
+        let root = directory + "/bugs"
+        guard FileTree.isDirectory(root), let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+        var bugs: [TaskDefinition.Bug] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let folder = "bugs/" + name
+            guard FileTree.isDirectory(root + "/" + name) else {
+                problem(.invalidField, folder, "is a file; each bug is a folder holding bug.yaml and tree/")
+                continue
+            }
+            guard TaskManifest.isValidID(name) else {
+                problem(.invalidField, folder, "bug names are lowercase letters, digits and dashes")
+                continue
+            }
+            guard FileTree.isFile(root + "/" + name + "/bug.yaml") else {
+                problem(.missingFile, folder + "/bug.yaml", "missing; it says what the bug is and which tests catch it")
+                continue
+            }
+            let manifest: BugManifest
+            do { manifest = try decodeYAML(BugManifest.self, at: root + "/" + name + "/bug.yaml") } catch { record(error); continue }
+            for (index, id) in manifest.caughtBy.enumerated() where !known.contains(id) {
+                problem(.unknownTest, folder + "/bug.yaml", field: "caught_by[\(index)]", unknownReason(id, missing: missing))
+            }
+            checkBugTree(folder)
+            bugs.append(.init(name: name, manifest: manifest, tree: root + "/" + name + "/tree"))
+        }
+        if bugs.isEmpty && FileTree.isDirectory(root) {
+            problem(.missingFile, "bugs/", "holds no bug; plant at least one so validate can prove the tests catch it")
+        }
+        return bugs
+    }
+
+    /// A bug identical to the reference would "pass" validation by proving nothing, the way
+    /// BugsInPy shipped buggy/fixed pairs that were the same.
+    private mutating func checkBugTree(_ folder: String) {
+        let tree = directory + "/" + folder + "/tree"
+        guard FileTree.isDirectory(tree), let files = try? FileTree.files(under: tree).files, !files.isEmpty else {
+            problem(.missingFile, folder + "/tree/", "missing or empty; it is an overlay on the reference holding the wrong solution")
+            return
+        }
+        for file in files {
+            let base = [directory + "/reference/" + file, directory + "/starter/" + file].first(where: FileTree.isFile)
+            if let base, (try? FileTree.read(base)) == (try? FileTree.read(tree + "/" + file)) {
+                problem(.identicalOverlay, folder + "/tree/" + file, "is identical to the reference's \(file); the bug must change it")
+            }
+        }
+    }
+
+    private mutating func loadAnswerKey(type: TaskType, known: Set<TestID>, missing: Set<TestID>) -> AnswerKey? {
+        let path = directory + "/key.yaml"
+        guard FileTree.isFile(path) else {
+            if type.needsAnswerKey { problem(.missingFile, "key.yaml", "missing; a \(type.rawValue) task needs an answer key") }
+            return nil
+        }
+        guard type.needsAnswerKey else {
+            problem(.invalidField, "key.yaml", "only pr-review and incident-debug tasks have an answer key; this is \(type.rawValue)")
+            return nil
+        }
+        let key: AnswerKey
+        do { key = try decodeYAML(AnswerKey.self, at: path) } catch { record(error); return nil }
+        var ids: Set<String> = []
+        for (index, answer) in key.answers.enumerated() {
+            let field = "answers[\(index)]"
+            if !ids.insert(answer.id).inserted { problem(.duplicate, "key.yaml", field: field + ".id", "'\(answer.id)' is used twice") }
+            let file = directory + "/starter/" + answer.file
+            if let data = try? FileTree.read(file) {
+                let count = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count
+                if answer.lines.last > count {
+                    problem(.invalidField, "key.yaml", field: field + ".lines", "\(answer.lines) is past the end of starter/\(answer.file) (\(count) lines)")
+                }
+            } else {
+                problem(.invalidField, "key.yaml", field: field + ".file", "starter/\(answer.file) does not exist; keys point into the tree the candidate reads")
+            }
+            for (t, id) in answer.tests.enumerated() where !known.contains(id) {
+                problem(.unknownTest, "key.yaml", field: field + ".tests[\(t)]", unknownReason(id, missing: missing))
+            }
+        }
+        return key
+    }
+}

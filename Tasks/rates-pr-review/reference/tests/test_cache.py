@@ -1,0 +1,126 @@
+import threading
+from unittest.mock import Mock
+
+import pytest
+
+from fxrates.cache import TTLCache
+from fxrates.testing import FakeClock
+
+
+def test_returns_cached_value_within_ttl():
+    clock = FakeClock()
+    cache = TTLCache(ttl=60.0, clock=clock)
+    loader = Mock(return_value="snapshot")
+
+    assert cache.get_or_load("USD", loader) == "snapshot"
+    clock.advance(59.9)
+    assert cache.get_or_load("USD", loader) == "snapshot"
+    assert loader.call_count == 1
+
+
+def test_reloads_after_ttl_expires():
+    clock = FakeClock()
+    cache = TTLCache(ttl=60.0, clock=clock)
+    loader = Mock(side_effect=["first", "second"])
+
+    assert cache.get_or_load("USD", loader) == "first"
+    clock.advance(60.0)
+    assert cache.get_or_load("USD", loader) == "second"
+    assert loader.call_count == 2
+
+
+def test_keys_are_independent():
+    cache = TTLCache(ttl=60.0, clock=FakeClock())
+    assert cache.get_or_load("USD", lambda: "usd") == "usd"
+    assert cache.get_or_load("EUR", lambda: "eur") == "eur"
+    assert len(cache) == 2
+
+
+def test_invalidate_forces_a_reload():
+    cache = TTLCache(ttl=60.0, clock=FakeClock())
+    loader = Mock(side_effect=["first", "second"])
+    cache.get_or_load("USD", loader)
+    cache.invalidate("USD")
+    assert "USD" not in cache
+    assert cache.get_or_load("USD", loader) == "second"
+
+
+def test_loader_errors_are_not_cached():
+    cache = TTLCache(ttl=60.0, clock=FakeClock())
+    loader = Mock(side_effect=[RuntimeError("upstream down"), "recovered"])
+
+    with pytest.raises(RuntimeError):
+        cache.get_or_load("USD", loader)
+    assert cache.get_or_load("USD", loader) == "recovered"
+
+
+def test_concurrent_misses_share_one_fetch():
+    cache = TTLCache(ttl=60.0, clock=FakeClock())
+    calls = 0
+    calls_lock = threading.Lock()
+    second_call = threading.Event()
+
+    def slow_loader():
+        nonlocal calls
+        with calls_lock:
+            calls += 1
+            if calls > 1:
+                second_call.set()
+        # Stay in flight long enough for every other thread to miss as well.
+        second_call.wait(timeout=0.2)
+        return "snapshot"
+
+    start = threading.Barrier(8)
+    results = []
+
+    def worker():
+        start.wait(timeout=5)
+        results.append(cache.get_or_load("USD", slow_loader))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+
+    assert results == ["snapshot"] * 8
+    assert calls == 1
+
+
+def test_waiters_share_the_loaders_failure():
+    cache = TTLCache(ttl=60.0, clock=FakeClock())
+    release = threading.Event()
+    calls = []
+
+    def failing_loader():
+        calls.append(1)
+        release.wait(timeout=5)
+        raise RuntimeError("upstream down")
+
+    errors = []
+
+    def worker():
+        try:
+            cache.get_or_load("USD", failing_loader)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    leader = threading.Thread(target=worker)
+    leader.start()
+    while not calls:
+        threading.Event().wait(0.001)
+    follower = threading.Thread(target=worker)
+    follower.start()
+    threading.Event().wait(0.05)
+    release.set()
+    leader.join(timeout=5)
+    follower.join(timeout=5)
+
+    assert len(errors) == 2
+    assert len(calls) == 1
+    assert cache.get_or_load("USD", lambda: "recovered") == "recovered"
+
+
+def test_ttl_must_be_positive():
+    with pytest.raises(ValueError):
+        TTLCache(ttl=0)

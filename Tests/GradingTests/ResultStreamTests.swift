@@ -1,0 +1,92 @@
+@testable import Grading
+import ProbeTestSupport
+import Sandbox
+import TaskBank
+import Testing
+
+/// How the plugin's stream becomes one outcome per test, and how the reference check turns
+/// three runs into "flaky, by name".
+@Suite struct ResultStreamTests {
+    private func stream(_ lines: [String]) -> ResultStream {
+        ResultStream(Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private func verdict(_ status: Verdict.Status) -> Verdict {
+        var verdict = Verdict.setupFailure(stage: "-", message: "-")
+        verdict.status = status
+        verdict.setupError = nil
+        verdict.reason = "the \(status.rawValue) reason"
+        return verdict
+    }
+
+    private static let collected = #"{"event":"collected","tests":[{"nodeid":"hidden/t.py::a","rubric":[{"dimension":"verification","weight":2}]},{"nodeid":"hidden/t.py::b","rubric":[]},{"nodeid":"hidden/t.py::c","rubric":[]}]}"#
+
+    @Test func killedRunKeepsFinishedResultsAndNamesTheRunningTest() {
+        let s = stream([
+            Self.collected,
+            #"{"event":"start","nodeid":"hidden/t.py::a"}"#,
+            #"{"event":"result","nodeid":"hidden/t.py::a","outcome":"passed","message":"","duration_ms":3}"#,
+            #"{"event":"start","nodeid":"hidden/t.py::b"}"#,
+            #"{"event":"res"#,  // cut off by the kill
+        ])
+        let ids = ["hidden/t.py::a", "hidden/t.py::b", "hidden/t.py::c"].compactMap(TestID.init)
+        let run = SuiteRun(variant: .reference, verdict: verdict(.wallTimeLimit), stream: s, expected: ids)
+        #expect(run.results["hidden/t.py::a"]?.outcome == .passed)
+        #expect(run.results["hidden/t.py::b"]?.outcome == .timeout)
+        #expect(run.results["hidden/t.py::c"]?.outcome == .notRun)
+        #expect(run.results["hidden/t.py::c"]?.message == "the run ended before this test: the wall-time-limit reason")
+        #expect(run.collected?.first?.rubric == [RubricTag(dimension: "verification", weight: 2)])
+        #expect(run.problem == nil)
+        #expect(run.exitStatus == nil)
+    }
+
+    @Test func crashWhileRunningIsAnErrorNotATimeout() {
+        let s = stream([Self.collected, #"{"event":"start","nodeid":"hidden/t.py::a"}"#])
+        let run = SuiteRun(variant: .starter, verdict: verdict(.signaled), stream: s, expected: [TestID("hidden/t.py::a")!])
+        #expect(run.results["hidden/t.py::a"]?.outcome == .error)
+        #expect(run.results["hidden/t.py::a"]?.message == "was running when the run ended: the signaled reason")
+    }
+
+    @Test func collectionErrorMakesItsTestsErrors() {
+        let s = stream([
+            #"{"event":"collect-error","nodeid":"hidden/test_new.py","message":"ImportError: cannot import name 'idempotency'"}"#,
+            #"{"event":"collected","tests":[]}"#,
+            #"{"event":"finished","exitstatus":1}"#,
+        ])
+        let run = SuiteRun(variant: .starter, verdict: verdict(.runtimeError), stream: s, expected: [TestID("hidden/test_new.py::test_x")!])
+        #expect(run.results["hidden/test_new.py::test_x"]?.outcome == .error)
+        #expect(run.results["hidden/test_new.py::test_x"]?.message.hasSuffix("cannot import name 'idempotency'") == true)
+        #expect(run.problem == nil)
+    }
+
+    @Test func skippedTestIsNotRunWithItsReason() {
+        let s = stream([Self.collected, #"{"event":"result","nodeid":"hidden/t.py::a","outcome":"skipped","message":"needs linux"}"#,
+                        #"{"event":"finished","exitstatus":0}"#])
+        let run = SuiteRun(variant: .reference, verdict: verdict(.ok), stream: s, expected: [TestID("hidden/t.py::a")!])
+        #expect(run.results["hidden/t.py::a"] == TestResult(id: "hidden/t.py::a", outcome: .notRun, message: "skipped: needs linux"))
+    }
+
+    @Test func flakyTestIsReportedByName() throws {
+        let fixture = try TaskFixture()
+        defer { fixture.cleanUp() }
+        let task = try TaskLoader(root: fixture.root.path).load(folder: TaskFixture.id).get()
+        func run(flakyPasses: Bool) -> Result<SuiteRun, GradingError> {
+            var lines = [#"{"event":"collected","tests":[]}"#]
+            for id in task.manifest.tests.all.map(\.raw) {
+                let outcome = id.hasSuffix("test_empty_order_is_free") && !flakyPasses ? "failed" : "passed"
+                lines.append(#"{"event":"result","nodeid":"\#(id)","outcome":"\#(outcome)","message":"call: assert 1 == 0"}"#)
+            }
+            lines.append(#"{"event":"finished","exitstatus":0}"#)
+            return .success(SuiteRun(variant: .reference, verdict: verdict(.ok), stream: stream(lines), expected: task.manifest.tests.all))
+        }
+        let validator = TaskValidator(
+            runner: PytestRunner(sandbox: SandboxRunner(launcherPath: "/nonexistent", sandboxesDirectory: "/nonexistent"),
+                                 python: ProbeProcess.python, workRoot: "/tmp"),
+            environment: try PythonEnvironment(python: ProbeProcess.python), sandboxesDirectory: "/nonexistent", jobs: 1)
+        let check = validator.referenceCheck(task, [run(flakyPasses: true), run(flakyPasses: false), run(flakyPasses: true)])
+        #expect(check.status == .failed)
+        #expect(check.reason == "1 flaky test: hidden/test_pricing.py::test_empty_order_is_free")
+        #expect(check.details == ["hidden/test_pricing.py::test_empty_order_is_free: flaky, passed 2 of 3 runs; otherwise failed: call: assert 1 == 0"])
+        #expect(validator.referenceCheck(task, [run(flakyPasses: true), run(flakyPasses: true), run(flakyPasses: true)]).status == .passed)
+    }
+}
