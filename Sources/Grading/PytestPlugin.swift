@@ -47,8 +47,8 @@ enum PytestPlugin {
             self._started: dict[str, float] = {}
 
         def _emit(self, event: str, **fields: Any) -> None:
-            line = json.dumps({"event": event, **fields}, separators=(",", ":")) + "\n"
-            data = line.encode("utf-8", "replace")
+            line = json.dumps({"event": event, **fields}, separators=(",", ":"), ensure_ascii=False) + "\n"
+            data = line.encode("utf-8", "replace")  # lone surrogates become "?"
             while data:
                 written = os.write(self._fd, data)
                 data = data[written:]
@@ -69,7 +69,8 @@ enum PytestPlugin {
                 for mark in item.iter_markers("rubric"):
                     dimension = mark.args[0] if mark.args else mark.kwargs.get("dimension")
                     weight = mark.kwargs.get("weight", mark.args[1] if len(mark.args) > 1 else 1)
-                    rubric.append({"dimension": str(dimension), "weight": weight if isinstance(weight, int) else 0})
+                    valid = isinstance(weight, int) and not isinstance(weight, bool)
+                    rubric.append({"dimension": str(dimension), "weight": weight if valid else 0})
                 tests.append({"nodeid": item.nodeid, "rubric": rubric})
             self._emit("collected", tests=tests)
 
@@ -84,6 +85,9 @@ enum PytestPlugin {
             if report.failed:
                 current["outcome"] = "failed" if report.when == "call" else "error"
                 current["message"] = f"{report.when}: " + self._message(report)
+            elif report.passed and report.when == "call" and hasattr(report, "wasxfail"):
+                current["outcome"] = "xpassed"
+                current["message"] = str(report.wasxfail)
             elif report.skipped:
                 reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
                 if hasattr(report, "wasxfail"):
@@ -102,7 +106,7 @@ enum PytestPlugin {
 
 
     def pytest_configure(config: pytest.Config) -> None:
-        fd = int(os.environ["PROBE_RESULTS_FD"])
+        fd = int(os.environ.pop("PROBE_RESULTS_FD"))
         # Subprocesses that tests start must not inherit the channel.
         os.set_inheritable(fd, False)
         config.pluginmanager.register(ProbeResults(fd), "probe-results-stream")
@@ -114,9 +118,14 @@ enum PytestPlugin {
     static func ini(submission: String) -> String {
         """
         [pytest]
-        pythonpath = \(submission)
+        pythonpath = \(shellQuoted(submission))
         markers =
             rubric(dimension, weight=1): the rubric dimension this test is evidence for
         """ + "\n"
+    }
+
+    /// pytest splits `paths` ini values like a shell does; quote so a space in $TMPDIR is safe.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 }

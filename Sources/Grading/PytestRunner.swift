@@ -38,12 +38,13 @@ public struct PytestRunner: Sendable {
         c.cpuTimeSeconds = manifest.limits.cpu.seconds
         c.wallTimeSeconds = manifest.limits.wall.seconds
         c.memoryMiB = manifest.limits.memory.mebibytes
-        c.outputLimitKiB = 4096
+        // Results travel on the channel; the terminal output only helps a human debug a task.
+        c.outputLimitKiB = 8192
         c.workdir = workspace.submission
         c.readOnlyPaths = [workspace.grader]
         c.resultChannel = true
         c.environment = [
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "PROBE_RESULTS_FD=3", "HOME=/tmp", "USER=probe",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "PROBE_RESULTS_FD=\(SandboxConfiguration.channelDescriptor)", "HOME=/tmp", "USER=probe",
             "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin",
         ]
         c.command = [python] + workspace.arguments(paths: paths)

@@ -18,7 +18,7 @@ struct PytestWorkspace {
 
     /// Lays out a run of `task`'s tests against `variant` under `parent`.
     static func make(in parent: String, task: TaskDefinition, variant: TaskVariant) throws -> PytestWorkspace {
-        let workspace = PytestWorkspace(root: try makeDirectory(in: parent, prefix: variant.description.replacingOccurrences(of: ":", with: "-")))
+        let workspace = PytestWorkspace(root: try FileTree.makeTemporaryDirectory(prefix: variant.description.replacingOccurrences(of: ":", with: "-"), in: parent))
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: workspace.submission, withIntermediateDirectories: true)
@@ -28,7 +28,7 @@ struct PytestWorkspace {
         }
         try task.materialize(variant, into: workspace.submission)
         for suite in TestID.Suite.allCases where FileManager.default.fileExists(atPath: task.suite(suite)) {
-            try manager.copyItem(atPath: task.suite(suite), toPath: workspace.grader + "/" + suite.rawValue)
+            try FileTree.overlay(task.suite(suite), onto: workspace.grader + "/" + suite.rawValue)
         }
         try write(PytestPlugin.ini(submission: workspace.submission), to: workspace.ini)
         try write(PytestPlugin.runner, to: workspace.runner)
@@ -43,19 +43,11 @@ struct PytestWorkspace {
     func arguments(paths: [String]) -> [String] {
         ["-I", "-B", runner, "-c", ini, "--rootdir", grader, "--noconftest", "--strict-markers",
          "-p", PytestPlugin.moduleName, "-p", "no:cacheprovider", "--continue-on-collection-errors",
-         "-q", "--tb=short", "--no-header"] + paths.map { grader + "/" + $0 }
+         "-q", "--tb=short", "--show-capture=no", "--no-header"] + paths.map { grader + "/" + $0 }
     }
 
     func remove() {
         try? FileManager.default.removeItem(atPath: root)
-    }
-
-    static func makeDirectory(in parent: String, prefix: String) throws -> String {
-        var template = Array((parent + "/" + prefix + "-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw GradingError(.io, "\(parent): cannot create a run folder: \(String(cString: strerror(errno)))")
-        }
-        return String(cString: made)
     }
 
     private static func write(_ text: String, to path: String) throws {

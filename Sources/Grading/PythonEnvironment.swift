@@ -47,12 +47,12 @@ public struct PythonEnvironment: Sendable {
         let need = task.manifest.python.version.split(separator: ".").compactMap { Int($0) }
         let have = version.split(separator: ".").prefix(2).compactMap { Int($0) }
         if have.lexicographicallyPrecedes(need) {
-            problems.append("task.yaml python.version: needs CPython \(task.manifest.python.version), the grading venv has \(version)")
+            problems.append("python.version: needs CPython \(task.manifest.python.version), the grading venv has \(version)")
         }
         for requirement in task.manifest.python.requirements {
             let found = installed[Self.normalize(requirement.name)]
             if found != requirement.version {
-                problems.append("task.yaml python.requirements: \(requirement) is \(found.map { "at \($0)" } ?? "not installed") in the grading venv; add it, pinned with its hash, to scripts/requirements-grading.txt")
+                problems.append("python.requirements: \(requirement) is \(found.map { "at \($0)" } ?? "not installed") in the grading venv; add it, pinned with its hash, to scripts/requirements-grading.txt")
             }
         }
         return problems

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What Probe's pytest plugin streamed over the result channel, one JSON line per event. A
-/// line that does not parse (a run killed mid-write) ends the stream; everything before it is
-/// kept.
+/// line that does not parse (a run killed mid-write) is skipped, and nothing after the
+/// session's "finished" event counts.
 struct ResultStream {
     struct CollectedTest: Decodable {
         var nodeid: String
@@ -30,8 +30,8 @@ struct ResultStream {
 
     init(_ bytes: [UInt8]) {
         let decoder = JSONDecoder()
-        for line in bytes.split(separator: 0x0a) {
-            guard let event = try? decoder.decode(Event.self, from: Data(line)) else { break }
+        for line in bytes.split(separator: 0x0a) where exitStatus == nil {
+            guard let event = try? decoder.decode(Event.self, from: Data(line)) else { continue }
             switch event.event {
             case "collected": collected = event.tests ?? []
             case "collect-error": collectErrors[event.nodeid ?? ""] = event.message ?? ""
@@ -47,11 +47,14 @@ struct ResultStream {
                 case "skipped":
                     outcome = .notRun
                     message = "skipped: " + message
+                case "xpassed":
+                    outcome = .failed
+                    message = "passed, but is marked xfail: " + message
                 default:
                     outcome = .error
                     message = "unknown outcome '\(event.outcome ?? "")' from the result plugin"
                 }
-                results[id] = TestResult(id: id, outcome: outcome, message: message, durationMS: event.duration_ms ?? 0)
+                results[id] = TestResult(id: id, outcome: outcome, message: message, durationMS: event.duration_ms ?? 0, executed: true)
                 if running == id { running = nil }
             case "finished": exitStatus = event.exitstatus
             default: continue

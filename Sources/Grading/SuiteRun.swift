@@ -23,6 +23,7 @@ public struct SuiteRun: Sendable {
     public var problem: String? {
         if verdict.status == .setupError { return "the sandbox could not be built: \(verdict.reason)" }
         if collected == nil { return "pytest stopped before collecting any test (\(verdict.reason))\(stderrTail)" }
+        if verdict.channelTruncated { return "the result stream passed its size limit, so later results are missing" }
         return nil
     }
 

@@ -4,10 +4,11 @@ import TaskBank
 extension TaskValidator {
     /// What the loader cannot know: the profile exists and the venv has what the task pins.
     func schemaCheck(_ task: TaskDefinition) -> ValidationCheck {
-        var problems = environment.problems(for: task)
+        let manifest = task.directory + "/task.yaml"
+        var problems = environment.problems(for: task).map { "\(manifest): \($0)" }
         let profile = sandboxesDirectory + "/" + task.manifest.sandbox.profile + ".json"
         if !FileManager.default.fileExists(atPath: profile) {
-            problems.append("task.yaml sandbox.profile: '\(task.manifest.sandbox.profile)' has no \(profile)")
+            problems.append("\(manifest): sandbox.profile: '\(task.manifest.sandbox.profile)' has no \(profile)")
         }
         return problems.isEmpty ? .passed("schema", "task.yaml, bugs and key load and agree with each other")
             : .failed("schema", "\(problems.count) problem\(problems.count == 1 ? "" : "s") with what the task needs", problems)
@@ -74,7 +75,7 @@ extension TaskValidator {
     func starterCheck(_ task: TaskDefinition, _ result: Result<SuiteRun, GradingError>?) -> ValidationCheck {
         let run: SuiteRun
         do { run = try requireRun("starter", result) } catch { return error }
-        if run.verdict.status == .setupError { return .failed("starter", run.problem ?? run.verdict.reason) }
+        if let problem = run.problem { return .failed("starter", problem) }
         var details: [String] = []
         for id in task.manifest.tests.failToPass.map(\.raw) where run.results[id]?.outcome == .passed {
             details.append("\(id): in fail_to_pass, but passed on the starter")
@@ -93,14 +94,17 @@ extension TaskValidator {
         let name = "bug:\(bug.name)"
         let run: SuiteRun
         do { run = try requireRun(name, result) } catch { return error }
-        if run.verdict.status == .setupError { return .failed(name, run.problem ?? run.verdict.reason) }
+        if let problem = run.problem { return .failed(name, problem) }
         var details: [String] = []
         for id in bug.manifest.caughtBy.map(\.raw) {
             let result = run.results[id] ?? TestResult(id: id, outcome: .notRun)
             switch result.outcome {
-            case .failed, .error, .timeout: continue
+            // A test catches the bug when it ran and failed, or hung until its limit. An error
+            // Probe inferred (the module did not import, the run died around it) proves
+            // nothing about the test's own assertions.
+            case .failed where result.executed, .error where result.executed, .timeout: continue
             case .passed: details.append("\(id): passed on the bug; it is meant to catch it")
-            case .notRun: details.append("\(id): did not run on the bug, so it proves nothing: \(result.headline)")
+            default: details.append("\(id): did not run to a verdict on the bug, so it proves nothing: \(result.headline)")
             }
         }
         return details.isEmpty ? .passed(name, "each of the \(bug.manifest.caughtBy.count) caught_by tests fails (\(bug.manifest.description))")
@@ -110,12 +114,13 @@ extension TaskValidator {
     /// The exported bundle holds only what a candidate may see, checked by path and content.
     func exportCheck(_ task: TaskDefinition) -> ValidationCheck {
         do {
-            let folder = try PytestWorkspace.makeDirectory(in: runner.workRoot, prefix: "export-\(task.id)")
+            let folder = try FileTree.makeTemporaryDirectory(prefix: "export-\(task.id)", in: runner.workRoot)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            try BundleExporter.export(task, to: folder + "/bundle")
-            let leaks = try LeakScanner.scan(bundle: folder + "/bundle", task: task)
-            return leaks.isEmpty ? .passed("export", "the bundle holds brief.md, starter/, public/ and the stamp, and nothing secret")
-                : .failed("export", "the candidate bundle leaks \(leaks.count) file\(leaks.count == 1 ? "" : "s")", leaks.map(\.description))
+            try BundleExporter.exportChecked(task, to: folder + "/bundle")
+            return .passed("export", "the bundle holds brief.md, starter/, public/ and the stamp, and nothing secret")
+        } catch let error as LeakError {
+            let count = error.leaks.count
+            return .failed("export", "the candidate bundle leaks \(count) file\(count == 1 ? "" : "s")", error.leaks.map(\.description))
         } catch {
             return .failed("export", "the bundle could not be made: \(error)")
         }

@@ -18,7 +18,7 @@ public struct TaskValidator: Sendable {
         self.jobs = jobs
     }
 
-    public func validate(_ catalog: TaskCatalog, progress: @Sendable (String) -> Void = { _ in }) -> ValidationReport {
+    public func validate(_ catalog: TaskCatalog, progress: @escaping @Sendable (String) -> Void = { _ in }) -> ValidationReport {
         let began = DispatchTime.now().uptimeNanoseconds
         let tasks = catalog.tasks
         let schema = tasks.map(schemaCheck)
@@ -43,10 +43,11 @@ public struct TaskValidator: Sendable {
             let mine = work.indices.filter { work[$0].task == index }.map { (work[$0].variant, runs[$0]) }
             validations.append((task.directory, evaluate(task, schema: schema[index], runs: mine)))
         }
-        for (folder, problems) in catalog.invalid {
+        for (folder, directory, problems) in catalog.invalid {
             let checks = [ValidationCheck.failed("schema", "the task does not load (\(problems.errors.count) problem\(problems.errors.count == 1 ? "" : "s"))",
                                                  problems.errors.map(\.description))]
-                + ["manifest", "reference", "starter", "bugs", "export"].map { ValidationCheck.skipped($0, "the task does not load") }
+                + (["manifest", "reference", "starter"] + Self.bugFolders(directory).map { "bug:\($0)" } + ["export"])
+                    .map { ValidationCheck.skipped($0, "the task does not load") }
             validations.append((folder, TaskValidation(id: folder, checks: checks, runs: [])))
         }
         let ordered = validations.sorted { ($0.folder as NSString).lastPathComponent < ($1.folder as NSString).lastPathComponent }.map(\.validation)
@@ -74,6 +75,13 @@ public struct TaskValidator: Sendable {
         }
         checks.append(exportCheck(task))
         return TaskValidation(id: task.id, checks: checks, runs: summaries)
+    }
+
+    /// The bug folders of a task that did not load, so its checks keep their names.
+    private static func bugFolders(_ folder: String) -> [String] {
+        let bugs = folder + "/bugs"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: bugs)) ?? [])
+            .filter { !$0.hasPrefix(".") && FileTree.isDirectory(bugs + "/" + $0) }.sorted()
     }
 
     private static func describe(_ result: Result<SuiteRun, GradingError>) -> String {

@@ -27,12 +27,16 @@ public struct TestResult: Codable, Sendable, Equatable {
     /// pytest's short report for a failure, the skip reason, or why the test did not run.
     public var message: String
     public var durationMS: Int
+    /// True when pytest ran the test and reported on it; false for an outcome Probe had to
+    /// infer (its module failed to import, the run ended before or while it ran).
+    public var executed: Bool
 
-    public init(id: String, outcome: TestOutcome, message: String = "", durationMS: Int = 0) {
+    public init(id: String, outcome: TestOutcome, message: String = "", durationMS: Int = 0, executed: Bool = false) {
         self.id = id
         self.outcome = outcome
         self.message = message
         self.durationMS = durationMS
+        self.executed = executed
     }
 
     /// The first line of the message, short enough for a one-line report.

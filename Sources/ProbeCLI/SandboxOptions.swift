@@ -47,15 +47,10 @@ struct SandboxOptions: ParsableArguments {
     var allowDegraded = false
 
     func validate() throws {
-        for (value, flag) in [(cpuTime, "--cpu-time"), (wallTime, "--wall-time")] where !(value > 0 && value.isFinite) {
-            throw ValidationError("\(flag): expected a positive number of seconds, got \(value)")
-        }
-        for (value, flag) in [(memory, "--memory"), (pids, "--pids"), (outputLimit, "--output-limit"),
-                              (fileSize, "--file-size"), (tmpSize, "--tmp-size")] where value == 0 {
-            throw ValidationError("\(flag): expected a positive number, got 0")
-        }
-        for variable in environment where !variable.contains("=") || variable.hasPrefix("=") {
-            throw ValidationError("--env \(variable): expected KEY=VALUE")
+        do {
+            try configuration(command: ["-"]).validate()
+        } catch let error as SandboxError {
+            throw ValidationError(error.message)
         }
     }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TaskBank
 
 struct TasksExportCommand: ParsableCommand {
@@ -20,15 +19,10 @@ struct TasksExportCommand: ParsableCommand {
     func run() throws {
         let task = try tasks.task(id)
         do {
-            try BundleExporter.export(task, to: out)
-            let leaks = try LeakScanner.scan(bundle: out, task: task)
-            guard leaks.isEmpty else {
-                try? FileManager.default.removeItem(atPath: out)
-                FileHandleOutput.standardError("probe: the bundle for \(task.id) would leak, so \(out) was removed:\n" + leaks.map { "  \($0)" }.joined(separator: "\n"))
-                throw ExitCode(1)
-            }
-        } catch let error as TaskError {
-            throw ValidationError(error.description)
+            try tasks.converting { try BundleExporter.exportChecked(task, to: out) }
+        } catch let error as LeakError {
+            FileHandleOutput.standardError("probe: \(task.id): \(error)")
+            throw ExitCode(1)
         }
         FileHandleOutput.standardError("probe: exported \(task.id) to \(out)")
     }

@@ -21,8 +21,7 @@ struct TasksListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog: TaskCatalog
-        do { catalog = try tasks.loader().loadAll() } catch let error as TaskError { throw ValidationError(error.description) }
+        let catalog = try tasks.converting { try tasks.loader().loadAll() }
         let entries = catalog.tasks.map { Entry(id: $0.id, type: $0.manifest.type.rawValue, title: $0.manifest.title, path: $0.directory) }
         if json {
             let encoder = JSONEncoder()
@@ -36,7 +35,7 @@ struct TasksListCommand: ParsableCommand {
                       + entry.type.padding(toLength: typeWidth, withPad: " ", startingAt: 0) + "  " + entry.title)
             }
         }
-        for (folder, problems) in catalog.invalid {
+        for (folder, _, problems) in catalog.invalid {
             FileHandleOutput.standardError("probe: task folder '\(folder)' does not load:\n\(problems)")
         }
         if !catalog.invalid.isEmpty { throw ExitCode(1) }

@@ -34,18 +34,12 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loader = try tasks.loader()
-        let catalog: TaskCatalog
-        do {
-            catalog = ids.isEmpty ? try loader.loadAll() : try loader.load(ids: ids)
-        } catch let error as TaskError {
-            throw ValidationError(error.description)
-        }
+        let catalog = try tasks.converting { ids.isEmpty ? try loader.loadAll() : try loader.load(ids: ids) }
         let python = try self.python ?? Locations.python()
         let environment: PythonEnvironment
         do { environment = try PythonEnvironment(python: python) } catch { throw ValidationError("--python: \(error)") }
         let sandboxes = try Locations.sandboxes()
-        let workRoot: String
-        do { workRoot = try makeWorkRoot() } catch { throw ValidationError("\(error)") }
+        let workRoot = try tasks.converting { try FileTree.makeTemporaryDirectory(prefix: "probe-validate") }
         defer { try? FileManager.default.removeItem(atPath: workRoot) }
 
         let runner = PytestRunner(sandbox: SandboxRunner(launcherPath: try Locations.launcher(), sandboxesDirectory: sandboxes),
@@ -91,14 +85,5 @@ struct ValidateCommand: ParsableCommand {
 
     private static func seconds(_ ms: UInt64) -> String {
         String(format: "%.1f", Double(ms) / 1000)
-    }
-
-    private func makeWorkRoot() throws -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/probe-validate-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw GradingError(.io, "\(base): cannot create a work folder: \(String(cString: strerror(errno)))") }
-        let path = String(cString: made)
-        _ = chmod(path, 0o755)
-        return path
     }
 }

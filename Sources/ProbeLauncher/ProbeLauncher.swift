@@ -162,10 +162,10 @@ struct Launcher {
             reporter.layer(.noNewPrivs, applied: true)
             // 5. The unprivileged uid, after everything that needed capabilities.
             try dropPrivileges()
-            // The result channel becomes fd 3 (the filter's memfd, already read, was there);
-            // dup2 leaves the copy without close-on-exec, so the target inherits exactly it.
+            // The result channel gets its agreed number (the filter's memfd, already read, was
+            // there); dup2 leaves the copy without close-on-exec, so the target inherits it.
             if spec.channelFD >= 0 {
-                try check("channel", "dup2 channel to fd 3", dup2(spec.channelFD, 3))
+                try check("channel", "dup2 the result channel", dup2(spec.channelFD, LaunchSpec.targetChannelFD))
             }
             // 6. seccomp last: every step above uses syscalls the profiles forbid.
             try loadSeccomp(filter: filter, handoff: handoff)

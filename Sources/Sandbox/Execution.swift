@@ -23,7 +23,7 @@ struct Execution {
     private static let drainMillis = 2000
 
     func run() throws -> Verdict {
-        var pipes = try Pipes()
+        var pipes = try Pipes(channel: prepared.spec.channelFD >= 0)
         defer { pipes.closeAll() }
         let memfd = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
         guard memfd >= 0 else { throw SandboxError.system("memfd_create", errno: errno) }
@@ -53,8 +53,10 @@ struct Execution {
         var endedAt: UInt64 = 0
         let wallDeadline = started + UInt64(configuration.wallTimeSeconds * 1000)
         let cpuLimitMicros = UInt64(configuration.cpuTimeSeconds * 1_000_000)
-        if prepared.spec.channelFD < 0 { close(pipes.channel[0]) }
-        var open = [pipes.stdout[0], pipes.stderr[0], pipes.report[0], prepared.spec.channelFD >= 0 ? pipes.channel[0] : -1]
+        // From here the run loop owns the read ends: stdout, stderr, report, channel (or -1).
+        var open = pipes.takeReadEnds()
+        defer { for fd in open where fd >= 0 { close(fd) } }
+        var loopError: SandboxError?
         var cpuCheckedAt: UInt64 = 0
 
         func stop(_ reason: KillReason) {
@@ -72,7 +74,10 @@ struct Execution {
             fds.append(pollfd(fd: launcherStatus == nil ? launcher.pidfd : -1, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: signals?.fd ?? -1, events: Int16(POLLIN), revents: 0))
             if poll(&fds, nfds_t(fds.count), Int32(timeout)) < 0 && errno != EINTR {
-                throw SandboxError.system("poll", errno: errno)
+                // Never leave a sandbox running unwatched: kill it, reap it, then report.
+                loopError = SandboxError.system("poll", errno: errno)
+                launcher.killGroup()
+                break
             }
             for (index, fd) in open.enumerated() where fd >= 0 && fds[index].revents != 0 {
                 var buffer = [UInt8](repeating: 0, count: Self.chunk)
@@ -105,7 +110,10 @@ struct Execution {
                 if let cpu = prepared.cgroup.cpuMicros(), cpu >= cpuLimitMicros { stop(.cpuTime) }
             }
         }
-        for fd in open where fd >= 0 { close(fd) }
+        for index in open.indices where open[index] >= 0 {
+            close(open[index])
+            open[index] = -1
+        }
         if launcherStatus == nil {
             launcher.killGroup()
             launcherStatus = launcher.wait()
@@ -114,6 +122,7 @@ struct Execution {
         // Anything still alive (a degraded run has no pid namespace to end it) dies here, and
         // only then are the cgroup's figures final.
         prepared.cgroup.killAll()
+        if let loopError { throw loopError }
         let usage = prepared.cgroup.usage()
         let finished = Clock.milliseconds()
         let setupEnd = report.targetStartedAt ?? endedAt
@@ -136,8 +145,8 @@ private struct Pipes {
     /// The launcher holds the read end; when `probe` dies, it reads end-of-file and kills the sandbox.
     var lifeline: [Int32] = [-1, -1]
 
-    init() throws {
-        for index in 0..<5 {
+    init(channel withChannel: Bool) throws {
+        for index in 0..<5 where index != 3 || withChannel {
             var fds: [Int32] = [-1, -1]
             guard probe_pipe2(&fds, O_CLOEXEC) == 0 else {
                 closeAll()
@@ -158,9 +167,17 @@ private struct Pipes {
         stdout[1] = -1; stderr[1] = -1; report[1] = -1; channel[1] = -1; lifeline[0] = -1
     }
 
+    /// Hands the read ends to the caller (stdout, stderr, report, channel), who closes them.
+    mutating func takeReadEnds() -> [Int32] {
+        defer { stdout[0] = -1; stderr[0] = -1; report[0] = -1; channel[0] = -1 }
+        return [stdout[0], stderr[0], report[0], channel[0]]
+    }
+
+    /// Closes everything still held: read ends never handed over (a failed start), and the
+    /// lifeline's write end, which is ours to the end of the run.
     mutating func closeAll() {
         closeChildEnds()
-        // The run loop owns and closes the read ends; the lifeline's write end is ours to the end.
+        for fd in takeReadEnds() where fd >= 0 { close(fd) }
         if lifeline[1] >= 0 { close(lifeline[1]) }
         lifeline[1] = -1
     }

@@ -20,11 +20,40 @@ public struct SandboxConfiguration: Sendable {
     public var workdir: String?
     public var environment: [String] = []
     public var allowDegraded = false
-    /// Give the target a pipe as fd 3 and collect what it writes there in ``Verdict/channel``.
+    /// Give the target a pipe at ``channelDescriptor`` and collect what it writes there in
+    /// ``Verdict/channel``.
     public var resultChannel = false
+    /// Where the target finds the result channel.
+    public static let channelDescriptor = LaunchSpec.targetChannelFD
     /// Most channel bytes kept, in KiB; the rest is read and dropped.
     public var channelLimitKiB: UInt64 = 16 * 1024
     public var command: [String] = []
 
     public init() {}
+}
+
+extension SandboxConfiguration {
+    /// Upper bounds that keep every derived figure (bytes, milliseconds) far from overflow.
+    static let maximumSeconds: Double = 7 * 24 * 3600
+    static let maximumCount: UInt64 = 1 << 24
+
+    /// Refuses values that make no sense, naming the flag: zero or negative limits, limits so
+    /// large that derived figures would overflow, a missing command, a malformed --env.
+    public func validate() throws {
+        let c = self
+        for (value, flag) in [(c.cpuTimeSeconds, "--cpu-time"), (c.wallTimeSeconds, "--wall-time")]
+        where !(value > 0 && value <= Self.maximumSeconds) {
+            throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number of seconds up to a week, got \(value)")
+        }
+        for (value, flag) in [(c.memoryMiB, "--memory"), (c.pids, "--pids"), (c.outputLimitKiB, "--output-limit"),
+                              (c.tmpSizeMiB, "--tmp-size"), (c.fileSizeMiB, "--file-size"), (c.openFiles, "--open-files"),
+                              (c.channelLimitKiB, "channel limit")]
+        where value == 0 || value > Self.maximumCount {
+            throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number up to \(Self.maximumCount), got \(value)")
+        }
+        guard !c.command.isEmpty else { throw SandboxError(.invalidConfiguration, "no command given after --") }
+        for variable in c.environment where !variable.contains("=") || variable.hasPrefix("=") {
+            throw SandboxError(.invalidConfiguration, "--env \(variable): expected KEY=VALUE")
+        }
+    }
 }

@@ -24,7 +24,7 @@ public struct SandboxRunner: Sendable {
 
     public func run(_ configuration: SandboxConfiguration) throws -> Verdict {
         let began = Clock.milliseconds()
-        try validate(configuration)
+        try configuration.validate()
         let profile = try SeccompProfile.load(path: profilePath(configuration.profile))
         let filter = try profile.compile()
         var prepared = try prepare(configuration, filter: filter)
@@ -37,23 +37,5 @@ public struct SandboxRunner: Sendable {
     public func profilePath(_ profile: String) -> String {
         if profile.contains("/") || profile.hasSuffix(".json") { return profile }
         return sandboxesDirectory + "/" + profile + ".json"
-    }
-
-    private func validate(_ c: SandboxConfiguration) throws {
-        func positive(_ value: Double, _ flag: String) throws {
-            guard value > 0, value.isFinite else {
-                throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number, got \(value)")
-            }
-        }
-        try positive(c.cpuTimeSeconds, "--cpu-time")
-        try positive(c.wallTimeSeconds, "--wall-time")
-        for (value, flag) in [(c.memoryMiB, "--memory"), (c.pids, "--pids"), (c.outputLimitKiB, "--output-limit"),
-                              (c.tmpSizeMiB, "--tmp-size"), (c.fileSizeMiB, "--file-size"), (c.openFiles, "--open-files")] {
-            guard value > 0 else { throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number, got 0") }
-        }
-        guard !c.command.isEmpty else { throw SandboxError(.invalidConfiguration, "no command given after --") }
-        for variable in c.environment where !variable.contains("=") || variable.hasPrefix("=") {
-            throw SandboxError(.invalidConfiguration, "--env \(variable): expected KEY=VALUE")
-        }
     }
 }

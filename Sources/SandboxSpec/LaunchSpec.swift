@@ -36,9 +36,12 @@ public struct LaunchSpec: Equatable, Sendable {
     public var reportFD: Int32 = 4
     /// Descriptor whose end-of-file means the orchestrator is gone.
     public var lifelineFD: Int32 = 5
-    /// Descriptor the target receives as its fd 3, for results it streams back to the
-    /// orchestrator (pytest's per-test records); -1 when the run has none.
+    /// Descriptor (in the launcher) of the result channel: a pipe the target receives as
+    /// ``targetChannelFD``, for results it streams back to the orchestrator (pytest's per-test
+    /// records); -1 when the run has none. Above the fixed descriptors 0–5.
     public var channelFD: Int32 = -1
+    /// The number the target finds the result channel at.
+    public static let targetChannelFD: Int32 = 3
     /// Layers that may be missing without failing the launch (`--allow-degraded`).
     public var allowDegraded: Bool = false
     public var environment: [String] = []
@@ -122,7 +125,9 @@ extension LaunchSpec {
                 seccompDefault = action
             case "--report-fd": reportFD = try number(flag)
             case "--lifeline-fd": lifelineFD = try number(flag)
-            case "--channel-fd": channelFD = try number(flag)
+            case "--channel-fd":
+                channelFD = try number(flag)
+                guard channelFD > 5 else { throw ParseError(description: "--channel-fd: expected a descriptor above 5 (0–5 are fixed), got \(channelFD)") }
             case "--allow-degraded": allowDegraded = true
             case "--env": environment.append(try value(flag))
             case "--executable": executable = try path(flag)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `bugs/<name>/bug.yaml`: what a planted bug plays, and which tests must catch it.
 public struct BugManifest: Decodable, Sendable {
     /// One line, for reports.
@@ -14,7 +16,8 @@ public struct BugManifest: Decodable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         description = try c.decode(.description, parse: { text in
-            text.isEmpty || text.contains("\n") ? nil : text
+            let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return line.isEmpty || line.contains("\n") ? nil : line
         }, expected: "a one-line description")
         caughtBy = try c.decode([TestID].self, forKey: .caughtBy)
         guard !caughtBy.isEmpty else {
@@ -35,12 +38,8 @@ public struct AnswerKey: Decodable, Sendable {
         case dataIntegrity = "data-integrity"
     }
 
-    public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
+    public enum Severity: String, CaseIterable, Sendable, Codable, DeclarationOrdered {
         case nit, minor, major, critical
-
-        public static func < (a: Self, b: Self) -> Bool {
-            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-        }
     }
 
     public struct Answer: Decodable, Sendable {

@@ -14,6 +14,17 @@ public struct TaskStamp: Codable, Equatable, Sendable {
     public static let fileName = "probe-task.json"
 }
 
+/// A bundle that would leak, with every leak; the bundle has been deleted.
+public struct LeakError: Error, CustomStringConvertible, Sendable {
+    public var leaks: [Leak]
+    public var bundle: String
+
+    public var description: String {
+        "the bundle would leak \(leaks.count) file\(leaks.count == 1 ? "" : "s"), so \(bundle) was removed:\n"
+            + leaks.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
+
 /// Writes the candidate bundle: `brief.md`, `starter/`, `public/` and the stamp. Nothing else
 /// of the task ever goes into it.
 public enum BundleExporter {
@@ -42,6 +53,17 @@ public enum BundleExporter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard manager.createFile(atPath: destination + "/" + TaskStamp.fileName, contents: try encoder.encode(stamp) + Data("\n".utf8)) else {
             throw TaskError(.io, file: destination + "/" + TaskStamp.fileName, "cannot write the task stamp")
+        }
+    }
+
+    /// Exports, then scans the bundle for leaks; a leaking bundle is deleted and reported as a
+    /// ``TaskError`` of kind `leak` whose message lists every leak.
+    public static func exportChecked(_ task: TaskDefinition, to destination: String) throws {
+        try export(task, to: destination)
+        let leaks = try LeakScanner.scan(bundle: destination, task: task)
+        guard leaks.isEmpty else {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw LeakError(leaks: leaks, bundle: destination)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The few file operations the task bank needs, on plain paths.
-enum FileTree {
+public enum FileTree {
     /// Folders and files that tools leave behind and that are never part of a task or bundle.
     static func isNoise(_ name: String) -> Bool {
         name == "__pycache__" || name == ".pytest_cache" || name == ".mypy_cache" || name == ".ruff_cache"
@@ -31,7 +31,7 @@ enum FileTree {
         return (files.sorted(), others.sorted())
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
@@ -50,7 +50,7 @@ enum FileTree {
 
     /// Copies every file under `source` into `destination`, replacing files already there:
     /// an overlay. Folders are created as needed.
-    static func overlay(_ source: String, onto destination: String) throws {
+    public static func overlay(_ source: String, onto destination: String) throws {
         let manager = FileManager.default
         for relative in try files(under: source).files {
             let target = destination + "/" + relative
@@ -64,13 +64,23 @@ enum FileTree {
         }
     }
 
-    /// Creates a fresh folder with a unique name under `parent` (or $TMPDIR) and returns its path.
-    static func makeTemporaryDirectory(prefix: String, in parent: String? = nil) throws -> String {
+    /// Whether two files hold the same text once line ends and trailing whitespace are
+    /// normalised: an overlay that differs only so changes nothing.
+    static func sameText(_ a: String, _ b: String) -> Bool {
+        guard let left = try? read(a), let right = try? read(b) else { return false }
+        return ContentDigest.normalized(left) == ContentDigest.normalized(right)
+    }
+
+    /// Creates a fresh folder (mode 0755, so the sandbox user can enter it) with a unique name
+    /// under `parent`, or $TMPDIR, and returns its path.
+    public static func makeTemporaryDirectory(prefix: String, in parent: String? = nil) throws -> String {
         let base = parent ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw TaskError(.io, file: base, "cannot create a temporary folder: \(String(cString: strerror(errno)))")
         }
-        return String(cString: made)
+        let path = String(cString: made)
+        _ = chmod(path, 0o755)
+        return path
     }
 }

@@ -36,7 +36,8 @@ public struct TimeSpan: Sendable, Equatable, Decodable, CustomStringConvertible 
 public struct ByteSize: Sendable, Equatable, Decodable, CustomStringConvertible {
     public var bytes: UInt64
     public var description: String
-    public var mebibytes: UInt64 { (bytes + (1 << 20) - 1) >> 20 }
+    /// Rounded up, so a limit is never lowered.
+    public var mebibytes: UInt64 { (bytes >> 20) + (bytes & 0xFFFFF == 0 ? 0 : 1) }
 
     public init?(_ text: String) {
         let units: [(String, UInt64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]

@@ -74,10 +74,10 @@ struct TaskChecker {
             for file in files where file.hasSuffix(".py") {
                 let path = suite.rawValue + "/" + file
                 modules.insert(path)
+                // Both folders go on sys.path, so a helper in one would shadow its namesake.
                 let name = (file as NSString).lastPathComponent
-                guard name.hasPrefix("test_") else { continue }
                 if let other = owners[name] {
-                    problem(.duplicate, path, "has the same module name as \(other); pytest imports test modules by name, so they must differ")
+                    problem(.duplicate, path, "has the same module name as \(other); Python imports test and helper modules by name, so they must differ")
                 }
                 owners[name] = path
             }
@@ -97,6 +97,9 @@ struct TaskChecker {
                     continue
                 }
                 seen[id] = field
+                if bucket == "tests.fail_to_pass" && id.suite != .hidden {
+                    problem(.invalidField, "task.yaml", field: field, "\(id) is not in hidden/; fail_to_pass holds hidden tests that fail on the starter")
+                }
                 if !checkTestExists(id, testFiles: testFiles, in: "task.yaml", field: field) { missing.insert(id) }
             }
         }
@@ -115,6 +118,7 @@ struct TaskChecker {
 
     /// A cheap static check that the module exists and defines the names; `probe validate`
     /// then compares the ids with what pytest really collects.
+    @discardableResult
     private mutating func checkTestExists(_ id: TestID, testFiles: Set<String>, in file: String, field: String) -> Bool {
         guard testFiles.contains(id.file) else {
             problem(.unknownTest, file, field: field, "\(id) names \(id.file), which does not exist")
@@ -147,7 +151,7 @@ struct TaskChecker {
         if files.isEmpty { problem(.missingFile, "reference/", "is empty; it is an overlay on starter/ holding the known-good solution") }
         for file in files {
             let starterFile = directory + "/starter/" + file
-            if FileTree.isFile(starterFile), (try? FileTree.read(starterFile)) == (try? FileTree.read(reference + "/" + file)) {
+            if FileTree.isFile(starterFile), FileTree.sameText(starterFile, reference + "/" + file) {
                 problem(.identicalOverlay, "reference/" + file, "is identical to starter/\(file); an overlay file must change something")
             }
         }
@@ -173,8 +177,13 @@ struct TaskChecker {
             }
             let manifest: BugManifest
             do { manifest = try decodeYAML(BugManifest.self, at: root + "/" + name + "/bug.yaml") } catch { record(error); continue }
-            for (index, id) in manifest.caughtBy.enumerated() where !known.contains(id) {
-                problem(.unknownTest, folder + "/bug.yaml", field: "caught_by[\(index)]", unknownReason(id, missing: missing))
+            var listed: Set<TestID> = []
+            for (index, id) in manifest.caughtBy.enumerated() {
+                if !listed.insert(id).inserted {
+                    problem(.duplicate, folder + "/bug.yaml", field: "caught_by[\(index)]", "\(id) is listed twice")
+                } else if !known.contains(id) {
+                    problem(.unknownTest, folder + "/bug.yaml", field: "caught_by[\(index)]", unknownReason(id, missing: missing))
+                }
             }
             checkBugTree(folder)
             bugs.append(.init(name: name, manifest: manifest, tree: root + "/" + name + "/tree"))
@@ -195,7 +204,7 @@ struct TaskChecker {
         }
         for file in files {
             let base = [directory + "/reference/" + file, directory + "/starter/" + file].first(where: FileTree.isFile)
-            if let base, (try? FileTree.read(base)) == (try? FileTree.read(tree + "/" + file)) {
+            if let base, FileTree.sameText(base, tree + "/" + file) {
                 problem(.identicalOverlay, folder + "/tree/" + file, "is identical to the reference's \(file); the bug must change it")
             }
         }
@@ -219,15 +228,20 @@ struct TaskChecker {
             if !ids.insert(answer.id).inserted { problem(.duplicate, "key.yaml", field: field + ".id", "'\(answer.id)' is used twice") }
             let file = directory + "/starter/" + answer.file
             if let data = try? FileTree.read(file) {
-                let count = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count
+                var count = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count
+                if data.last == UInt8(ascii: "\n") { count -= 1 }  // the newline ends the last line
                 if answer.lines.last > count {
                     problem(.invalidField, "key.yaml", field: field + ".lines", "\(answer.lines) is past the end of starter/\(answer.file) (\(count) lines)")
                 }
             } else {
                 problem(.invalidField, "key.yaml", field: field + ".file", "starter/\(answer.file) does not exist; keys point into the tree the candidate reads")
             }
-            for (t, id) in answer.tests.enumerated() where !known.contains(id) {
-                problem(.unknownTest, "key.yaml", field: field + ".tests[\(t)]", unknownReason(id, missing: missing))
+            for (t, id) in answer.tests.enumerated() {
+                if !known.contains(id) {
+                    problem(.unknownTest, "key.yaml", field: field + ".tests[\(t)]", unknownReason(id, missing: missing))
+                } else if id.suite != .hidden {
+                    problem(.invalidField, "key.yaml", field: field + ".tests[\(t)]", "\(id) is not in hidden/; an answer is proven by hidden tests")
+                }
             }
         }
         return key

@@ -31,7 +31,7 @@ public struct TaskLoader: Sendable {
         for folder in try folders() {
             switch load(folder: folder) {
             case .success(let task): catalog.tasks.append(task)
-            case .failure(let problems): catalog.invalid.append((folder, problems))
+            case .failure(let problems): catalog.invalid.append((folder, root + "/" + folder, problems))
             }
         }
         return catalog
@@ -47,7 +47,7 @@ public struct TaskLoader: Sendable {
             }
             switch load(folder: id) {
             case .success(let task): catalog.tasks.append(task)
-            case .failure(let problems): catalog.invalid.append((id, problems))
+            case .failure(let problems): catalog.invalid.append((id, root + "/" + id, problems))
             }
         }
         return catalog
@@ -63,7 +63,7 @@ public struct TaskLoader: Sendable {
 public struct TaskCatalog: Sendable {
     public var tasks: [TaskDefinition] = []
     /// Folders that did not load, with everything wrong with each.
-    public var invalid: [(folder: String, problems: TaskProblems)] = []
+    public var invalid: [(folder: String, directory: String, problems: TaskProblems)] = []
 }
 
 /// Decodes one YAML file into `T`, turning Yams' and Codable's errors into ``TaskError``s.

@@ -64,6 +64,12 @@ public struct TaskManifest: Decodable, Sendable {
             cpu = try c.decode(TimeSpan.self, forKey: .cpu)
             wall = try c.decode(TimeSpan.self, forKey: .wall)
             memory = try c.decode(ByteSize.self, forKey: .memory)
+            for (key, seconds) in [(CodingKeys.cpu, cpu.seconds), (.wall, wall.seconds)] where seconds > 24 * 3600 {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected at most 24h for a test run, got \(seconds) s")
+            }
+            guard memory.bytes <= 64 << 30 else {
+                throw DecodingError.dataCorruptedError(forKey: .memory, in: c, debugDescription: "expected at most 64GiB, got \(memory)")
+            }
         }
     }
 

@@ -11,7 +11,7 @@ public enum TaskType: String, CaseIterable, Sendable, Codable {
 }
 
 /// The rubric the report is written against.
-public enum RubricDimension: String, CaseIterable, Sendable, Codable, Comparable {
+public enum RubricDimension: String, CaseIterable, Sendable, Codable, DeclarationOrdered {
     case decomposition
     case verification
     case codeQuality = "code-quality"
@@ -27,8 +27,14 @@ public enum RubricDimension: String, CaseIterable, Sendable, Codable, Comparable
         case .communication: "Communication"
         }
     }
+}
 
+/// An enum whose cases sort in the order they are declared (rubric dimensions, severities).
+public protocol DeclarationOrdered: CaseIterable, Comparable {}
+
+extension DeclarationOrdered {
     public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        let cases = Array(allCases)
+        return cases.firstIndex(of: a)! < cases.firstIndex(of: b)!
     }
 }

@@ -59,6 +59,17 @@ import Testing
         }
     }
 
+    @Test func bugThatOnlyBreaksImportsProvesNothing() throws {
+        try withFixture { fixture in
+            // Every caught_by test "errors", but only because its module no longer imports.
+            try fixture.write("def total(:\n", to: "bugs/rounds-down/tree/shop/pricing.py")
+            let report = try validate(fixture)
+            #expect(report.failedChecks == ["bug:rounds-down"])
+            #expect(report.details("bug:rounds-down").count == 2)
+            #expect(report.details("bug:rounds-down").allSatisfy { $0.contains("did not run to a verdict on the bug, so it proves nothing: collection failed") })
+        }
+    }
+
     @Test func removingTheCaughtByTestFailsTheSchema() throws {
         try withFixture { fixture in
             let hidden = try fixture.read("hidden/test_pricing.py")

@@ -19,6 +19,7 @@ import Testing
         spec.limits = [ResourceLimit(.cpu, soft: 2, hard: 3), ResourceLimit(.addressSpace, soft: 1 << 30)]
         spec.seccompDefault = .killProcess
         spec.allowDegraded = true
+        spec.channelFD = 6
         spec.environment = ["A=1", "B=--not-an-option"]
         spec.executable = "/usr/bin/python3"
         spec.argv = ["python3", "-c", "print('--ro')", "--json"]
@@ -38,6 +39,15 @@ import Testing
         #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--sandbox-uid"]) }
         #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--sandbox-uid", "x", "--"]) }
         #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: ["--executable", "/bin/true"]) }
+    }
+
+    @Test(arguments: [0, 3, 4, 5])
+    func channelMayNotTakeAFixedDescriptor(fd: Int32) {
+        var spec = LaunchSpec()
+        spec.executable = "/bin/true"
+        spec.argv = ["true"]
+        spec.channelFD = fd
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec(arguments: spec.arguments) }
     }
 
     @Test func unknownNetworkModeIsRejected() {

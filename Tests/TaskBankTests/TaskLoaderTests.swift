@@ -84,6 +84,25 @@ import Testing
         }
     }
 
+    @Test func absurdLimitIsRefusedNotTrapped() throws {
+        try withFixture { fixture in
+            try fixture.edit("task.yaml", replacing: "cpu: 20s", with: "cpu: 99999999999999999999h")
+            let error = try #require(try problems(fixture).first)
+            #expect(error.field == "limits.cpu")
+            #expect(error.message.contains("expected at most 24h"))
+        }
+    }
+
+    @Test func failToPassMustBeHidden() throws {
+        try withFixture { fixture in
+            try fixture.edit("task.yaml", replacing: "    - public/test_smoke.py::test_total_without_discount\n", with: "")
+            try fixture.edit("task.yaml", replacing: "  fail_to_pass:\n", with: "  fail_to_pass:\n    - public/test_smoke.py::test_total_without_discount\n")
+            let error = try #require(try problems(fixture).first)
+            #expect(error.field == "tests.fail_to_pass[0]")
+            #expect(error.message.contains("is not in hidden/"))
+        }
+    }
+
     @Test func badTestIDInABucketIsNamedWithItsIndex() throws {
         try withFixture { fixture in
             try fixture.edit("task.yaml", replacing: "    - hidden/test_pricing.py::test_empty_order_is_free",
