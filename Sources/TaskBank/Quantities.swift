@@ -1,5 +1,24 @@
+/// A value written as one text scalar and parsed by `init?(_:)`; a value that does not parse
+/// is a decoding error saying what was expected.
+protocol TextDecodable: Decodable {
+    init?(_ text: String)
+    static var expected: String { get }
+}
+
+extension TextDecodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let parsed = Self(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected \(Self.expected), got '\(text)'")
+        }
+        self = parsed
+    }
+}
+
 /// A span of time written with units, as task authors write it: `30s`, `90m`, `1h30m`, `1.5s`.
-public struct TimeSpan: Sendable, Equatable, Decodable, CustomStringConvertible {
+public struct TimeSpan: Sendable, Equatable, TextDecodable, CustomStringConvertible {
+    static let expected = "a positive duration with units, like 30s, 90m or 1h30m"
     public var seconds: Double
     public var description: String
 
@@ -21,19 +40,11 @@ public struct TimeSpan: Sendable, Equatable, Decodable, CustomStringConvertible 
         seconds = total
         description = text
     }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let parsed = TimeSpan(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a positive duration with units, like 30s, 90m or 1h30m, got '\(text)'")
-        }
-        self = parsed
-    }
 }
 
 /// An amount of memory written with binary units: `512MiB`, `1GiB`.
-public struct ByteSize: Sendable, Equatable, Decodable, CustomStringConvertible {
+public struct ByteSize: Sendable, Equatable, TextDecodable, CustomStringConvertible {
+    static let expected = "a positive size in KiB, MiB or GiB, like 512MiB"
     public var bytes: UInt64
     public var description: String
     /// Rounded up, so a limit is never lowered.
@@ -47,15 +58,6 @@ public struct ByteSize: Sendable, Equatable, Decodable, CustomStringConvertible 
         guard !overflow else { return nil }
         bytes = product
         description = text
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let parsed = ByteSize(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a positive size in KiB, MiB or GiB, like 512MiB, got '\(text)'")
-        }
-        self = parsed
     }
 }
 

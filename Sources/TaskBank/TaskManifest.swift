@@ -32,20 +32,17 @@ public struct TaskManifest: Decodable, Sendable {
         }
     }
 
-    public struct Requirement: Decodable, Sendable, Equatable, CustomStringConvertible {
+    public struct Requirement: TextDecodable, Sendable, Equatable, CustomStringConvertible {
+        static let expected = "a pinned requirement like name==1.2.3"
         public var name: String
         public var version: String
         public var description: String { "\(name)==\(version)" }
 
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
+        public init?(_ text: String) {
             let parts = text.components(separatedBy: "==")
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
                   parts[0].allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }),
-                  parts[1].allSatisfy({ $0.isLetter || $0.isNumber || "._+!".contains($0) }) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a pinned requirement like name==1.2.3, got '\(text)'")
-            }
+                  parts[1].allSatisfy({ $0.isLetter || $0.isNumber || "._+!".contains($0) }) else { return nil }
             name = parts[0]
             version = parts[1]
         }

@@ -1,7 +1,8 @@
 /// A pytest node id as the task format writes it: `hidden/test_api.py::test_x`,
 /// `hidden/test_api.py::TestCart::test_y` or `hidden/test_api.py::test_z[10]`, relative to the
 /// folder that holds `public/` and `hidden/`.
-public struct TestID: Hashable, Sendable, Comparable, CustomStringConvertible, Decodable {
+public struct TestID: Hashable, Sendable, Comparable, CustomStringConvertible, TextDecodable {
+    static let expected = "a test id like hidden/test_api.py::test_name (in public/ or hidden/)"
     public enum Suite: String, Sendable, CaseIterable {
         case `public`
         case hidden
@@ -29,15 +30,6 @@ public struct TestID: Hashable, Sendable, Comparable, CustomStringConvertible, D
         self.suite = suite
         self.file = parts[0]
         self.names = names
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let parsed = TestID(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a test id like hidden/test_api.py::test_name (in public/ or hidden/), got '\(text)'")
-        }
-        self = parsed
     }
 
     public var description: String { raw }
