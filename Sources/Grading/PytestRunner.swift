@@ -17,13 +17,30 @@ public struct PytestRunner: Sendable {
         self.workRoot = workRoot
     }
 
+    /// How many times a run is resumed after hung tests before the rest are left `not-run`.
+    public var maximumResumes = 4
+
+    /// Runs every test. When a test hangs until the run's time limit, it is `timeout`, and the
+    /// tests that had not finished run again in a fresh sandbox and tree, so one hung test
+    /// never takes the others with it.
     public func run(_ task: TaskDefinition, variant: TaskVariant) throws -> SuiteRun {
+        let suites = TestID.Suite.allCases.filter { FileManager.default.fileExists(atPath: task.suite($0)) }.map(\.rawValue)
+        var run = try attempt(task, variant, paths: suites)
+        while run.hungTest != nil, run.resumes < maximumResumes {
+            let remaining = run.unfinished
+            if remaining.isEmpty { break }
+            run.absorb(try attempt(task, variant, paths: remaining))
+        }
+        return run
+    }
+
+    /// One sandboxed pytest run of `paths` (suite folders or node ids, relative to the grader folder).
+    private func attempt(_ task: TaskDefinition, _ variant: TaskVariant, paths: [String]) throws -> SuiteRun {
         let workspace = try PytestWorkspace.make(in: workRoot, task: task, variant: variant)
         defer { workspace.remove() }
-        let suites = TestID.Suite.allCases.map(\.rawValue).filter { FileManager.default.fileExists(atPath: workspace.grader + "/" + $0) }
         let verdict: Verdict
         do {
-            verdict = try sandbox.run(configuration(for: task, workspace: workspace, paths: suites))
+            verdict = try sandbox.run(configuration(for: task, workspace: workspace, paths: paths))
         } catch let error as SandboxError {
             verdict = Verdict.setupFailure(stage: error.kind.description, message: error.message)
         }

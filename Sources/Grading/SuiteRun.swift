@@ -15,7 +15,12 @@ public struct SuiteRun: Sendable {
     public var collectErrors: [String: String]
     /// pytest's exit status as the plugin saw it at the end of the session.
     public var exitStatus: Int?
-    public var wallMS: UInt64 { verdict.wallMS }
+    /// The test that was running when the last run hit its time limit, if one did.
+    public var hungTest: String?
+    /// How many times the run was resumed after a hung test.
+    public var resumes = 0
+    /// Wall time of every run made, resumes included.
+    public var wallMS: UInt64
 
     /// Why the run produced no per-test results at all (the sandbox failed, pytest never got
     /// through collection), or nil. A run killed later still has a result for every test: the
@@ -40,6 +45,8 @@ public struct SuiteRun: Sendable {
         collected = stream.collected.map { $0.map { (id: $0.nodeid, rubric: $0.rubric) } }
         collectErrors = stream.collectErrors
         exitStatus = stream.exitStatus
+        wallMS = verdict.wallMS
+        if verdict.status == .wallTimeLimit || verdict.status == .cpuTimeLimit { hungTest = stream.running }
         results = stream.results
         for id in expected.map(\.raw) where results[id] == nil {
             results[id] = Self.missingResult(id, stream: stream, verdict: verdict)
@@ -47,6 +54,26 @@ public struct SuiteRun: Sendable {
         if let running = stream.running, results[running] == nil {
             results[running] = Self.missingResult(running, stream: stream, verdict: verdict)
         }
+    }
+
+    /// The collected tests that have no real result yet: never started, or cut off by the end
+    /// of the run. The hung test itself is not among them.
+    var unfinished: [String] {
+        (collected ?? []).map(\.id).filter { id in
+            id != hungTest && (results[id].map { !$0.executed && $0.outcome == .notRun } ?? true)
+        }
+    }
+
+    /// Takes in a resumed run of the unfinished tests: its results replace the inferred ones.
+    mutating func absorb(_ resumed: SuiteRun) {
+        for (id, result) in resumed.results where results[id].map({ !$0.executed && $0.outcome == .notRun }) ?? true {
+            results[id] = result
+        }
+        collectErrors.merge(resumed.collectErrors) { first, _ in first }
+        exitStatus = resumed.exitStatus
+        hungTest = resumed.hungTest
+        wallMS += resumed.wallMS
+        resumes += 1
     }
 
     /// Why an expected test has no result: its module failed to import, it was running when

@@ -129,18 +129,19 @@ import Testing
         }
     }
 
-    @Test func hungTestTimesOutByNameAndKeepsEarlierResults() throws {
+    @Test func hungTestTimesOutByNameAndTheRunResumesWithTheRest() throws {
         try withFixture { fixture in
             try fixture.edit("task.yaml", replacing: "wall: 30s", with: "wall: 3s")
-            try fixture.edit("hidden/test_pricing.py", replacing: "def test_rejects_discount_over_100():\n",
-                             with: "def test_rejects_discount_over_100():\n    import time\n    time.sleep(3600)\n")
+            try fixture.edit("hidden/test_pricing.py", replacing: "def test_empty_order_is_free():\n",
+                             with: "def test_empty_order_is_free():\n    import time\n    time.sleep(3600)\n")
             let report = try validate(fixture, extra: ["tiny-pricing"])
             #expect(report.status("reference") == "failed")
-            #expect(report.details("reference").count == 1, "\(report.checks["reference"] ?? [:])")
-            #expect(report.details("reference").first?.hasPrefix("hidden/test_pricing.py::test_rejects_discount_over_100: timeout on the reference") == true)
-            // The tests that finished before the hang kept their results: the starter still
-            // fails exactly what it should, apart from the hung one.
+            // Only the hung test: those before it kept their results, and the one after it
+            // (test_rejects_discount_over_100) ran in the resumed run and passed.
+            #expect(report.details("reference") == ["hidden/test_pricing.py::test_empty_order_is_free: timeout on the reference: was running when the run hit its limit: still running after the 3.0 s wall-time limit; the whole tree was killed"],
+                    "\(report.checks["reference"] ?? [:])")
             #expect(report.details("starter").count == 1)
+            #expect(report.status("bug:rounds-down") == "passed")
         }
     }
 
