@@ -58,24 +58,29 @@ public enum LeakScanner {
     /// candidate has anyway).
     static func secretDigests(of task: TaskDefinition) throws -> [String: String] {
         var secrets: [String: String] = [:]
-        func add(_ path: String, relative: String) throws {
-            let data = try FileTree.read(path)
+        func add(_ data: Data, relative: String) {
             if !ContentDigest.isTrivial(data) { secrets[ContentDigest.normalized(data)] = relative }
         }
-        func addChanged(under root: String, prefix: String) throws {
-            for file in try FileTree.files(under: root).files {
-                let starterFile = task.starter + "/" + file
-                let data = try FileTree.read(root + "/" + file)
-                if FileTree.isFile(starterFile), ContentDigest.normalized(try FileTree.read(starterFile)) == ContentDigest.normalized(data) { continue }
-                try add(root + "/" + file, relative: prefix + file)
-            }
+        func add(_ path: String, relative: String) throws { add(try FileTree.read(path), relative: relative) }
+        /// Adds a changed file unless it is the starter's own version of that path.
+        func addChanged(_ path: String, _ data: Data, relative: String) throws {
+            let starterFile = task.starter + "/" + path
+            if FileTree.isFile(starterFile), ContentDigest.normalized(try FileTree.read(starterFile)) == ContentDigest.normalized(data) { return }
+            add(data, relative: relative)
         }
         for file in try FileTree.files(under: task.suite(.hidden)).files {
             try add(task.suite(.hidden) + "/" + file, relative: "hidden/" + file)
         }
         if FileTree.isFile(task.keyFile) { try add(task.keyFile, relative: "key.yaml") }
-        try addChanged(under: task.reference, prefix: "reference/")
-        for bug in task.bugs { try addChanged(under: bug.tree, prefix: "bugs/\(bug.name)/tree/") }
+        for file in try FileTree.files(under: task.reference).files {
+            try addChanged(file, try FileTree.read(task.reference + "/" + file), relative: "reference/" + file)
+        }
+        for bug in task.bugs {
+            if case .patch(let file) = bug.change { try add(file, relative: "bugs/\(bug.name)/bug.patch") }
+            for (path, contents) in try task.changes(of: bug) {
+                if let contents { try addChanged(path, contents, relative: "bugs/\(bug.name): \(path)") }
+            }
+        }
         return secrets
     }
 }

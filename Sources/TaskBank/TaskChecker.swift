@@ -43,7 +43,9 @@ struct TaskChecker {
         let known = Set(manifest.tests.all).subtracting(missing)
         let bugs = loadBugs(known: known, missing: missing)
         let key = loadAnswerKey(type: manifest.type, known: known, missing: missing)
-        return TaskDefinition(manifest: manifest, directory: directory, bugs: bugs, answerKey: key)
+        let task = TaskDefinition(manifest: manifest, directory: directory, bugs: bugs, answerKey: key)
+        checkBugChanges(task)
+        return task
     }
 
     private mutating func checkLayout() {
@@ -164,7 +166,7 @@ struct TaskChecker {
         for name in names.sorted() where !name.hasPrefix(".") {
             let folder = "bugs/" + name
             guard FileTree.isDirectory(root + "/" + name) else {
-                problem(.invalidField, folder, "is a file; each bug is a folder holding bug.yaml and tree/")
+                problem(.invalidField, folder, "is a file; each bug is a folder holding bug.yaml and bug.patch or tree/")
                 continue
             }
             guard TaskManifest.isValidID(name) else {
@@ -185,8 +187,13 @@ struct TaskChecker {
                     problem(.unknownTest, folder + "/bug.yaml", field: "caught_by[\(index)]", unknownReason(id, missing: missing))
                 }
             }
-            checkBugTree(folder)
-            bugs.append(.init(name: name, manifest: manifest, tree: root + "/" + name + "/tree"))
+            let tree = root + "/" + name + "/tree", patch = root + "/" + name + "/bug.patch"
+            switch (FileTree.isDirectory(tree), FileTree.isFile(patch)) {
+            case (true, false): bugs.append(.init(name: name, manifest: manifest, change: .overlay(tree)))
+            case (false, true): bugs.append(.init(name: name, manifest: manifest, change: .patch(patch)))
+            case (true, true): problem(.invalidField, folder, "has both bug.patch and tree/; a bug is one or the other")
+            case (false, false): problem(.missingFile, folder + "/bug.patch", "missing (or tree/); it holds the wrong solution, as a diff against the reference or as whole files")
+            }
         }
         if bugs.isEmpty && FileTree.isDirectory(root) {
             problem(.missingFile, "bugs/", "holds no bug; plant at least one so validate can prove the tests catch it")
@@ -194,18 +201,19 @@ struct TaskChecker {
         return bugs
     }
 
-    /// A bug identical to the reference would "pass" validation by proving nothing, the way
-    /// BugsInPy shipped buggy/fixed pairs that were the same.
-    private mutating func checkBugTree(_ folder: String) {
-        let tree = directory + "/" + folder + "/tree"
-        guard FileTree.isDirectory(tree), let files = try? FileTree.files(under: tree).files, !files.isEmpty else {
-            problem(.missingFile, folder + "/tree/", "missing or empty; it is an overlay on the reference holding the wrong solution")
-            return
-        }
-        for file in files {
-            let base = [directory + "/reference/" + file, directory + "/starter/" + file].first(where: FileTree.isFile)
-            if let base, FileTree.sameText(base, tree + "/" + file) {
-                problem(.identicalOverlay, folder + "/tree/" + file, "is identical to the reference's \(file); the bug must change it")
+    /// A bug's changes must apply to the reference and change something: a bug identical to
+    /// the reference would "pass" validation by proving nothing, the way BugsInPy shipped
+    /// buggy/fixed pairs that were the same.
+    mutating func checkBugChanges(_ task: TaskDefinition) {
+        for bug in task.bugs {
+            let changes: [(path: String, contents: Data?)]
+            do { changes = try task.changes(of: bug) } catch { record(error); continue }
+            if changes.isEmpty { problem(.missingFile, "bugs/\(bug.name)/tree/", "is empty; it holds the wrong solution") }
+            for (path, contents) in changes {
+                guard let contents, let base = task.referenceFile(path), let original = try? FileTree.read(base) else { continue }
+                if ContentDigest.normalized(original) == ContentDigest.normalized(contents) {
+                    problem(.identicalOverlay, "bugs/\(bug.name)", field: path, "is identical to the reference's \(path); the bug must change it")
+                }
             }
         }
     }

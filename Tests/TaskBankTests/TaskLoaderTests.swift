@@ -168,7 +168,47 @@ import Testing
             try fixture.write(try fixture.read("reference/shop/pricing.py"), to: "bugs/rounds-down/tree/shop/pricing.py")
             let error = try #require(try problems(fixture).first)
             #expect(error.kind == .identicalOverlay)
-            #expect(error.file.hasSuffix("bugs/rounds-down/tree/shop/pricing.py"))
+            #expect(error.file.hasSuffix("tiny-pricing/bugs/rounds-down"))
+            #expect(error.field == "shop/pricing.py")
+        }
+    }
+
+    /// The truncating bug of the fixture, written as a diff against the reference.
+    private static let roundsDownPatch = """
+    --- a/shop/pricing.py
+    +++ b/shop/pricing.py
+    @@ -5,6 +5,4 @@
+         \"\"\"The order total in cents after a whole-order percentage discount.\"\"\"
+         if not 0 <= discount_percent <= 100:
+             raise ValueError(f"discount must be 0-100, got {discount_percent}")
+    -    gross = Decimal(sum(prices_cents))
+    -    net = gross * (100 - discount_percent) / 100
+    -    return int(net.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    +    return sum(prices_cents) * (100 - discount_percent) // 100
+
+    """
+
+    @Test func bugWrittenAsAPatchMaterializesLikeItsOverlay() throws {
+        try withFixture { fixture in
+            let overlay = try fixture.read("bugs/rounds-down/tree/shop/pricing.py")
+            try fixture.remove("bugs/rounds-down/tree")
+            try fixture.write(Self.roundsDownPatch, to: "bugs/rounds-down/bug.patch")
+            let task = try TaskLoader(root: fixture.root.path).load(folder: TaskFixture.id).get()
+            let tree = fixture.root.path + "/tree"
+            try task.materialize(.bug("rounds-down"), into: tree)
+            #expect(try String(contentsOfFile: tree + "/shop/pricing.py", encoding: .utf8) == overlay)
+        }
+    }
+
+    @Test func patchThatDoesNotApplyNamesTheHunk() throws {
+        try withFixture { fixture in
+            try fixture.remove("bugs/rounds-down/tree")
+            try fixture.write(Self.roundsDownPatch.replacingOccurrences(of: "-    gross = Decimal", with: "-    gross = Fraction"),
+                              to: "bugs/rounds-down/bug.patch")
+            let error = try #require(try problems(fixture).first)
+            #expect(error.file.hasSuffix("bugs/rounds-down/bug.patch"))
+            #expect(error.field == "shop/pricing.py")
+            #expect(error.message == "hunk 1 (@@ -5,6 +5,4 @@) does not apply: expected '    gross = Fraction(sum(prices_cents))' at line 8, found '    gross = Decimal(sum(prices_cents))'")
         }
     }
 
