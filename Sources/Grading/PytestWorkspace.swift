@@ -35,7 +35,8 @@ struct PytestWorkspace {
         try write(PytestPlugin.plugin, to: workspace.grader + "/_probe/\(PytestPlugin.moduleName).py")
         // The sandbox user must read the grader folder; the submission is handed over by the
         // sandbox itself for the run.
-        try openForReading(workspace.root)
+        try openForReading(workspace.root, recursive: false)
+        try openForReading(workspace.grader, recursive: true)
         return workspace
     }
 
@@ -56,8 +57,9 @@ struct PytestWorkspace {
         }
     }
 
-    /// chmod o+rX over a tree: the sandbox's uid must read everything and enter every folder.
-    private static func openForReading(_ root: String) throws {
+    /// chmod o+rX on a folder (and, if `recursive`, everything in it): the sandbox's uid must
+    /// read the grader's files and enter its folders.
+    private static func openForReading(_ root: String, recursive: Bool) throws {
         func open(_ path: String) throws {
             var info = stat()
             guard lstat(path, &info) == 0 else { throw GradingError(.io, "\(path): \(String(cString: strerror(errno)))") }
@@ -65,7 +67,7 @@ struct PytestWorkspace {
             _ = chmod(path, (info.st_mode & 0o7777) | (isDirectory ? 0o055 : 0o044))
         }
         try open(root)
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
+        guard recursive, let walker = FileManager.default.enumerator(atPath: root) else { return }
         while let relative = walker.nextObject() as? String { try open(root + "/" + relative) }
     }
 }

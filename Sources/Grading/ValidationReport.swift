@@ -1,5 +1,5 @@
 /// The outcome of `probe validate`: one entry per task, one check per thing proven.
-public struct ValidationReport: Codable, Sendable {
+public struct ValidationReport: Encodable, Sendable {
     public var valid: Bool
     public var tasks: [TaskValidation]
     public var wallMS: UInt64
@@ -10,7 +10,7 @@ public struct ValidationReport: Codable, Sendable {
     }
 }
 
-public struct TaskValidation: Codable, Sendable {
+public struct TaskValidation: Encodable, Sendable {
     public var id: String
     public var valid: Bool { checks.allSatisfy { $0.status != .failed } }
     public var checks: [ValidationCheck]
@@ -25,13 +25,6 @@ public struct TaskValidation: Codable, Sendable {
         self.runs = runs
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        checks = try c.decode([ValidationCheck].self, forKey: .checks)
-        runs = try c.decode([RunSummary].self, forKey: .runs)
-    }
-
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -41,8 +34,8 @@ public struct TaskValidation: Codable, Sendable {
     }
 }
 
-public struct ValidationCheck: Codable, Sendable {
-    public enum Status: String, Codable, Sendable {
+public struct ValidationCheck: Encodable, Sendable {
+    public enum Status: String, Encodable, Sendable {
         case passed, failed, skipped
     }
 
@@ -61,7 +54,7 @@ public struct ValidationCheck: Codable, Sendable {
     }
 }
 
-public struct RunSummary: Codable, Sendable {
+public struct RunSummary: Encodable, Sendable {
     public var variant: String
     /// The sandbox verdict's status (`ok`, `runtime-error` when tests failed, …).
     public var status: String

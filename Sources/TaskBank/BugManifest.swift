@@ -38,7 +38,7 @@ public struct AnswerKey: Decodable, Sendable {
         case dataIntegrity = "data-integrity"
     }
 
-    public enum Severity: String, CaseIterable, Sendable, Codable, DeclarationOrdered {
+    public enum Severity: String, CaseIterable, Sendable, Codable {
         case nit, minor, major, critical
     }
 

@@ -93,8 +93,4 @@ public struct LineRange: Sendable, Equatable, Decodable, CustomStringConvertible
     }
 
     public var description: String { first == last ? "\(first)" : "\(first)-\(last)" }
-
-    public func overlaps(_ other: LineRange, tolerance: Int = 0) -> Bool {
-        first - tolerance <= other.last && other.first <= last + tolerance
-    }
 }

@@ -28,12 +28,7 @@ public struct TaskLoader: Sendable {
     /// Every task, loaded or with its problems.
     public func loadAll() throws -> TaskCatalog {
         var catalog = TaskCatalog()
-        for folder in try folders() {
-            switch load(folder: folder) {
-            case .success(let task): catalog.tasks.append(task)
-            case .failure(let problems): catalog.invalid.append((folder, root + "/" + folder, problems))
-            }
-        }
+        for folder in try folders() { add(folder, to: &catalog) }
         return catalog
     }
 
@@ -45,12 +40,16 @@ public struct TaskLoader: Sendable {
             guard known.contains(id) else {
                 throw TaskError(.missingFile, file: root + "/" + id, "no task '\(id)'; known tasks: \(known.joined(separator: ", "))")
             }
-            switch load(folder: id) {
-            case .success(let task): catalog.tasks.append(task)
-            case .failure(let problems): catalog.invalid.append((id, root + "/" + id, problems))
-            }
+            add(id, to: &catalog)
         }
         return catalog
+    }
+
+    private func add(_ folder: String, to catalog: inout TaskCatalog) {
+        switch load(folder: folder) {
+        case .success(let task): catalog.tasks.append(task)
+        case .failure(let problems): catalog.invalid.append((folder, root + "/" + folder, problems))
+        }
     }
 
     public func load(folder: String) -> Result<TaskDefinition, TaskProblems> {

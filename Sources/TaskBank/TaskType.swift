@@ -11,7 +11,7 @@ public enum TaskType: String, CaseIterable, Sendable, Codable {
 }
 
 /// The rubric the report is written against.
-public enum RubricDimension: String, CaseIterable, Sendable, Codable, DeclarationOrdered {
+public enum RubricDimension: String, CaseIterable, Sendable, Codable, Comparable {
     case decomposition
     case verification
     case codeQuality = "code-quality"
@@ -27,14 +27,9 @@ public enum RubricDimension: String, CaseIterable, Sendable, Codable, Declaratio
         case .communication: "Communication"
         }
     }
-}
 
-/// An enum whose cases sort in the order they are declared (rubric dimensions, severities).
-public protocol DeclarationOrdered: CaseIterable, Comparable {}
-
-extension DeclarationOrdered {
+    /// In the order the rubric lists them.
     public static func < (a: Self, b: Self) -> Bool {
-        let cases = Array(allCases)
-        return cases.firstIndex(of: a)! < cases.firstIndex(of: b)!
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
