@@ -59,7 +59,7 @@ let package = Package(
         // Running pytest on a task in the sandbox, and proving tasks with `probe validate`.
         .target(
             name: "Grading",
-            dependencies: ["Sandbox", "TaskBank"]
+            dependencies: ["Sandbox", "TaskBank", "Yams"]
         ),
         .executableTarget(
             name: "ProbeCLI",
@@ -82,7 +82,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GradingTests",
-            dependencies: ["Grading", "Sandbox", "TaskBank", "ProbeTestSupport"]
+            dependencies: ["Grading", "Sandbox", "TaskBank", "ProbeTestSupport"],
+            // Hostile submissions, overlaid on a starter by the tamper tests; not bundled.
+            exclude: ["Tamper"]
         ),
         .testTarget(
             name: "SandboxSpecTests",

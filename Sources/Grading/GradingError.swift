@@ -10,6 +10,9 @@ public struct GradingError: Error, CustomStringConvertible, Sendable {
         public static let environment = Kind(name: "environment")
         /// A value given on the command line or in a file makes no sense.
         public static let invalidInput = Kind(name: "invalid-input")
+        /// A submission Probe refuses to grade: an unsafe archive entry, a cap passed, a
+        /// stamp for another task, a bundle that does not match its manifest.
+        public static let submission = Kind(name: "submission")
     }
 
     public var kind: Kind

@@ -15,7 +15,7 @@ enum PytestPlugin {
 
     import pytest
 
-    raise SystemExit(pytest.console_main())
+    raise SystemExit(pytest.main())
 
     """#
 
@@ -25,14 +25,19 @@ enum PytestPlugin {
     """Probe's pytest plugin: one JSON line per event on the descriptor in PROBE_RESULTS_FD.
 
     Events: "collected" (every node id with its rubric markers), "collect-error", "start",
-    "result" (passed, failed, error or skipped, with a short message) and "finished".
-    Written by Probe for each run.
+    "result" (passed, failed, error or skipped, with a short message, and the exception the
+    test function raised, if any) and "finished". Every line carries the run's token from
+    PROBE_RESULTS_TOKEN, and the channel moves to a random descriptor before any tested code
+    is imported, so a line written by that code stands out. Written by Probe for each run.
     """
     from __future__ import annotations
 
+    import fcntl
     import json
     import os
+    import random
     import time
+    from collections.abc import Generator
     from typing import Any
 
     import pytest
@@ -41,13 +46,16 @@ enum PytestPlugin {
 
 
     class ProbeResults:
-        def __init__(self, fd: int) -> None:
+        def __init__(self, fd: int, token: str) -> None:
             self._fd = fd
+            self._token = token
             self._outcomes: dict[str, dict[str, Any]] = {}
             self._started: dict[str, float] = {}
+            self._raised: dict[str, str] = {}
 
         def _emit(self, event: str, **fields: Any) -> None:
-            line = json.dumps({"event": event, **fields}, separators=(",", ":"), ensure_ascii=False) + "\n"
+            record = {"t": self._token, "event": event, **fields}
+            line = json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
             data = line.encode("utf-8", "replace")  # lone surrogates become "?"
             while data:
                 written = os.write(self._fd, data)
@@ -95,21 +103,35 @@ enum PytestPlugin {
                 current["outcome"] = "skipped"
                 current["message"] = reason
 
+        @pytest.hookimpl(wrapper=True, tryfirst=True)
+        def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+            # What the test function itself raised, seen before any report is made: Probe
+            # compares it with the outcome the reports claim.
+            try:
+                return (yield)
+            except BaseException as error:
+                self._raised[item.nodeid] = type(error).__name__
+                raise
+
         def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
             result = self._outcomes.pop(nodeid, {"outcome": "error", "message": "no report was made"})
             started = self._started.pop(nodeid, time.monotonic())
             duration_ms = int((time.monotonic() - started) * 1000)
-            self._emit("result", nodeid=nodeid, duration_ms=duration_ms, **result)
+            raised = self._raised.pop(nodeid, None)
+            self._emit("result", nodeid=nodeid, duration_ms=duration_ms, raised=raised, **result)
 
         def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
             self._emit("finished", exitstatus=int(exitstatus))
 
 
     def pytest_configure(config: pytest.Config) -> None:
-        fd = int(os.environ.pop("PROBE_RESULTS_FD"))
-        # Subprocesses that tests start must not inherit the channel.
-        os.set_inheritable(fd, False)
-        config.pluginmanager.register(ProbeResults(fd), "probe-results-stream")
+        inherited = int(os.environ.pop("PROBE_RESULTS_FD"))
+        token = os.environ.pop("PROBE_RESULTS_TOKEN", "")
+        # Away from the well-known descriptor, close-on-exec so subprocesses that tests start
+        # do not inherit it.
+        fd = fcntl.fcntl(inherited, fcntl.F_DUPFD_CLOEXEC, random.randrange(64, 200))
+        os.close(inherited)
+        config.pluginmanager.register(ProbeResults(fd, token), "probe-results-stream")
 
     """#
 

@@ -20,48 +20,63 @@ public struct PytestRunner: Sendable {
     /// How many times a run is resumed after hung tests before the rest are left `not-run`.
     public var maximumResumes = 4
 
-    /// Runs every test. When a test hangs until the run's time limit, it is `timeout`, and the
-    /// tests that had not finished run again in a fresh sandbox and tree, so one hung test
-    /// never takes the others with it.
+    /// Runs every test of `task` against one of its variants.
     public func run(_ task: TaskDefinition, variant: TaskVariant) throws -> SuiteRun {
-        let suites = TestID.Suite.allCases.filter { FileManager.default.fileExists(atPath: task.suite($0)) }.map(\.rawValue)
-        var run = try attempt(task, variant, paths: suites)
+        try run(SuitePlan(task: task), tree: .variant(task, variant))
+    }
+
+    /// Runs every test of `plan` against `tree`. When a test hangs until the run's time limit,
+    /// it is `timeout`, and the tests that had not finished run again in a fresh sandbox and
+    /// tree, so one hung test never takes the others with it.
+    public func run(_ plan: SuitePlan, tree: TreeSource, progress: (@Sendable (TestProgress) -> Void)? = nil) throws -> SuiteRun {
+        let observer = progress.map { ProgressDecoder($0) }
+        var run = try attempt(plan, tree, paths: plan.orderedSuites, expected: plan.expected, observer: observer)
         while run.hungTest != nil, run.resumes < maximumResumes {
             let remaining = run.unfinished
             if remaining.isEmpty { break }
-            run.absorb(try attempt(task, variant, paths: remaining))
+            run.absorb(try attempt(plan, tree, paths: remaining, expected: remaining.compactMap(TestID.init),
+                                   observer: progress.map { ProgressDecoder($0) }))
         }
         return run
     }
 
-    /// One sandboxed pytest run of `paths` (suite folders or node ids, relative to the grader folder).
-    private func attempt(_ task: TaskDefinition, _ variant: TaskVariant, paths: [String]) throws -> SuiteRun {
-        let workspace = try PytestWorkspace.make(in: workRoot, task: task, variant: variant)
+    /// One sandboxed pytest run of `paths` (suite folders or node ids, relative to the grader
+    /// folder), in a fresh workspace whose canaries, if any, run too.
+    private func attempt(_ plan: SuitePlan, _ tree: TreeSource, paths: [String], expected: [TestID],
+                         observer: ProgressDecoder? = nil) throws -> SuiteRun {
+        let (workspace, canaries) = try PytestWorkspace.make(in: workRoot, plan: plan, tree: tree)
         defer { workspace.remove() }
+        let before = try? FileTree.digest(of: workspace.grader)
+        let token = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        let nodeIDs = paths.contains { $0.contains("::") }
         let verdict: Verdict
         do {
-            verdict = try sandbox.run(configuration(for: task, workspace: workspace, paths: paths))
+            var c = configuration(plan.settings, workspace: workspace, paths: paths + (nodeIDs ? canaries : []), token: token)
+            if let observer { c.channelObserver = { bytes in observer.feed(bytes) } }
+            verdict = try sandbox.run(c)
         } catch let error as SandboxError {
             verdict = Verdict.setupFailure(stage: error.kind.description, message: error.message)
         }
-        return SuiteRun(variant: variant, verdict: verdict, stream: ResultStream(verdict.channel), expected: task.manifest.tests.all)
+        let after = try? FileTree.digest(of: workspace.grader)
+        return SuiteRun(label: tree.description, verdict: verdict, stream: ResultStream(verdict.channel, token: token),
+                        expected: expected, canaries: canaries, graderChanged: before == nil || before != after)
     }
 
-    func configuration(for task: TaskDefinition, workspace: PytestWorkspace, paths: [String]) -> SandboxConfiguration {
-        let manifest = task.manifest
+    func configuration(_ settings: RunSettings, workspace: PytestWorkspace, paths: [String], token: String) -> SandboxConfiguration {
         var c = SandboxConfiguration()
-        c.profile = manifest.sandbox.profile
-        c.network = manifest.sandbox.network == .loopback ? .loopback : .none
-        c.cpuTimeSeconds = manifest.limits.cpu.seconds
-        c.wallTimeSeconds = manifest.limits.wall.seconds
-        c.memoryMiB = manifest.limits.memory.mebibytes
+        c.profile = settings.profile
+        c.network = settings.network == "loopback" ? .loopback : .none
+        c.cpuTimeSeconds = settings.cpuSeconds
+        c.wallTimeSeconds = settings.wallSeconds
+        c.memoryMiB = settings.memoryMiB
         // Results travel on the channel; the terminal output only helps a human debug a task.
         c.outputLimitKiB = 8192
         c.workdir = workspace.submission
         c.readOnlyPaths = [workspace.grader]
         c.resultChannel = true
         c.environment = [
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "PROBE_RESULTS_FD=\(SandboxConfiguration.channelDescriptor)", "HOME=/tmp", "USER=probe",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "PROBE_RESULTS_FD=\(SandboxConfiguration.channelDescriptor)", "PROBE_RESULTS_TOKEN=\(token)",
+            "HOME=/tmp", "USER=probe",
             "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin",
         ]
         c.command = [python] + workspace.arguments(paths: paths)

@@ -16,9 +16,10 @@ struct PytestWorkspace {
     var ini: String { grader + "/pytest.ini" }
     var runner: String { grader + "/_probe/run_pytest.py" }
 
-    /// Lays out a run of `task`'s tests against `variant` under `parent`.
-    static func make(in parent: String, task: TaskDefinition, variant: TaskVariant) throws -> PytestWorkspace {
-        let workspace = PytestWorkspace(root: try FileTree.makeTemporaryDirectory(prefix: variant.description.replacingOccurrences(of: ":", with: "-"), in: parent))
+    /// Lays out a run of `plan`'s suites against `tree` under `parent`. Returns the node ids
+    /// of the canaries it planted, if the plan asks for them.
+    static func make(in parent: String, plan: SuitePlan, tree: TreeSource) throws -> (PytestWorkspace, canaries: [String]) {
+        let workspace = PytestWorkspace(root: try FileTree.makeTemporaryDirectory(prefix: tree.description.replacingOccurrences(of: ":", with: "-"), in: parent))
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: workspace.submission, withIntermediateDirectories: true)
@@ -26,9 +27,13 @@ struct PytestWorkspace {
         } catch {
             throw GradingError(.io, "\(workspace.root): cannot create the run folders: \(error.localizedDescription)")
         }
-        try task.materialize(variant, into: workspace.submission)
-        for suite in TestID.Suite.allCases where FileManager.default.fileExists(atPath: task.suite(suite)) {
-            try FileTree.overlay(task.suite(suite), onto: workspace.grader + "/" + suite.rawValue)
+        try tree.populate(workspace.submission)
+        var canaries: [String] = []
+        for (name, folder) in plan.suites.sorted(by: { $0.key < $1.key }) {
+            try FileTree.overlay(folder, onto: workspace.grader + "/" + name)
+            if plan.canaries, name == TestID.Suite.hidden.rawValue {
+                canaries += try CanaryTests.plant(in: workspace.grader + "/" + name, suite: name)
+            }
         }
         try write(PytestPlugin.ini(submission: workspace.submission), to: workspace.ini)
         try write(PytestPlugin.runner, to: workspace.runner)
@@ -37,7 +42,7 @@ struct PytestWorkspace {
         // sandbox itself for the run.
         try openForReading(workspace.root, recursive: false)
         try openForReading(workspace.grader, recursive: true)
-        return workspace
+        return (workspace, canaries)
     }
 
     /// The pytest command line, after the interpreter.

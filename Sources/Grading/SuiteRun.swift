@@ -4,7 +4,8 @@ import TaskBank
 /// One sandboxed pytest run of a task's tests against one tree, resolved against the tests
 /// the task's manifest expects.
 public struct SuiteRun: Sendable {
-    public var variant: TaskVariant
+    /// What was tested: a variant's name or the submission folder's.
+    public var label: String
     /// The sandbox's verdict, without the result channel's raw bytes.
     public var verdict: Verdict
     /// Node id → result, for every expected test and every test pytest collected.
@@ -21,6 +22,10 @@ public struct SuiteRun: Sendable {
     public var resumes = 0
     /// Wall time of every run made, resumes included.
     public var wallMS: UInt64
+    /// Canary node id → its result; every canary must fail. See ``CanaryTests``.
+    public var canaries: [String: TestResult] = [:]
+    /// What the stream, the canaries and the grader folder say about the run's honesty.
+    public var integrity: [IntegrityFinding] = []
 
     /// Why the run produced no per-test results at all (the sandbox failed, pytest never got
     /// through collection), or nil. A run killed later still has a result for every test: the
@@ -37,23 +42,31 @@ public struct SuiteRun: Sendable {
         return text.isEmpty ? "" : "; last output:\n" + text
     }
 
-    init(variant: TaskVariant, verdict: Verdict, stream: ResultStream, expected: [TestID]) {
-        self.variant = variant
+    init(label: String, verdict: Verdict, stream: ResultStream, expected: [TestID], canaries: [String] = [], graderChanged: Bool = false) {
+        self.label = label
         var verdict = verdict
         verdict.channel = []
         self.verdict = verdict
-        collected = stream.collected.map { $0.map { (id: $0.nodeid, rubric: $0.rubric) } }
+        // A clone of a parametrized test is collected once per parameter: `name[1]`, `name[3]`.
+        let collectedCanaries = (stream.collected ?? []).map(\.nodeid).filter { id in canaries.contains { id == $0 || id.hasPrefix($0 + "[") } }
+        let uncollected = canaries.filter { planted in !collectedCanaries.contains { $0 == planted || $0.hasPrefix(planted + "[") } }
+        let canarySet = Set(collectedCanaries + uncollected)
+        collected = stream.collected.map { $0.filter { !canarySet.contains($0.nodeid) }.map { (id: $0.nodeid, rubric: $0.rubric) } }
         collectErrors = stream.collectErrors
         exitStatus = stream.exitStatus
         wallMS = verdict.wallMS
         if verdict.status == .wallTimeLimit || verdict.status == .cpuTimeLimit { hungTest = stream.running }
-        results = stream.results
+        results = stream.results.filter { !canarySet.contains($0.key) }
         for id in expected.map(\.raw) where results[id] == nil {
             results[id] = Self.missingResult(id, stream: stream, verdict: verdict)
         }
-        if let running = stream.running, results[running] == nil {
+        if let running = stream.running, results[running] == nil, !canarySet.contains(running) {
             results[running] = Self.missingResult(running, stream: stream, verdict: verdict)
         }
+        for canary in canarySet {
+            self.canaries[canary] = stream.results[canary] ?? Self.missingResult(canary, stream: stream, verdict: verdict)
+        }
+        integrity = Self.findings(stream: stream, verdict: verdict, expected: expected, canaries: canarySet, graderChanged: graderChanged)
     }
 
     /// The collected tests that have no real result yet: never started, or cut off by the end
@@ -69,6 +82,8 @@ public struct SuiteRun: Sendable {
         for (id, result) in resumed.results where results[id].map({ !$0.executed && $0.outcome == .notRun }) ?? true {
             results[id] = result
         }
+        canaries.merge(resumed.canaries) { first, _ in first }
+        integrity += resumed.integrity.filter { !integrity.contains($0) }
         collectErrors.merge(resumed.collectErrors) { first, _ in first }
         exitStatus = resumed.exitStatus
         hungTest = resumed.hungTest

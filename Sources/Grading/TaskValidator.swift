@@ -58,7 +58,7 @@ public struct TaskValidator: Sendable {
     private func evaluate(_ task: TaskDefinition, schema: ValidationCheck, runs: [(TaskVariant, Result<SuiteRun, GradingError>)]) -> TaskValidation {
         var checks = [schema]
         let summaries = runs.compactMap { try? $0.1.get() }.map { run in
-            RunSummary(variant: run.variant.description, status: run.verdict.status.rawValue, wallMS: run.wallMS,
+            RunSummary(variant: run.label, status: run.verdict.status.rawValue, wallMS: run.wallMS,
                        outcomes: Dictionary(grouping: run.results.values, by: \.outcome.rawValue).mapValues(\.count))
         }
         if schema.status != .passed {

@@ -4,8 +4,8 @@ import Synchronization
 /// Runs independent jobs on exactly `width` threads and returns their results in order. Each
 /// job here is a sandboxed pytest run that mostly waits on its child, so the width is a number
 /// of runs at once (one per core by default), not a CPU count libdispatch would cap.
-enum WorkerPool {
-    static func run<Result: Sendable>(_ count: Int, width: Int, _ job: @escaping @Sendable (Int) -> Result) -> [Result] {
+public enum WorkerPool {
+    public static func run<Result: Sendable>(_ count: Int, width: Int, _ job: @escaping @Sendable (Int) -> Result) -> [Result] {
         let next = Mutex(0)
         let results = Mutex([Result?](repeating: nil, count: count))
         let finished = DispatchGroup()

@@ -89,6 +89,7 @@ struct Execution {
                         let kept = buffer[0..<n].prefix(max(0, channelLimit - channel.count))
                         channel += kept
                         if kept.count < n { channelTruncated = true }
+                        configuration.channelObserver?(Array(kept))
                     default: output.append(buffer[0..<n], toStderr: index == 1)
                     }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {

@@ -27,6 +27,9 @@ public struct SandboxConfiguration: Sendable {
     public static let channelDescriptor = LaunchSpec.targetChannelFD
     /// Most channel bytes kept, in KiB; the rest is read and dropped.
     public var channelLimitKiB: UInt64 = 16 * 1024
+    /// Called with each chunk read from the result channel as it arrives, for live progress.
+    /// The verdict still holds the whole channel.
+    public var channelObserver: (@Sendable ([UInt8]) -> Void)?
     public var command: [String] = []
 
     public init() {}

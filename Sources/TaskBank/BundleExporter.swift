@@ -10,6 +10,8 @@ public struct TaskStamp: Codable, Equatable, Sendable {
     public var timebox: String
     /// SHA-256 over every file of the task folder, so a grader can tell versions apart.
     public var digest: String
+    /// How `probe check` runs the public tests: as `probe grade` will.
+    public var run: RunSettings
 
     public static let fileName = "probe-task.json"
 }
@@ -48,7 +50,8 @@ public enum BundleExporter {
         try FileTree.overlay(task.starter, onto: destination + "/starter")
         try FileTree.overlay(task.suite(.public), onto: destination + "/public")
         let stamp = TaskStamp(format: 1, id: task.id, type: task.manifest.type, title: task.manifest.title,
-                              timebox: task.manifest.timebox.description, digest: try digest(of: task))
+                              timebox: task.manifest.timebox.description, digest: try digest(of: task),
+                              run: task.manifest.runSettings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard manager.createFile(atPath: destination + "/" + TaskStamp.fileName, contents: try encoder.encode(stamp) + Data("\n".utf8)) else {
@@ -69,10 +72,6 @@ public enum BundleExporter {
 
     /// SHA-256 over the sorted list of (path, content digest) of every file in the task.
     public static func digest(of task: TaskDefinition) throws -> String {
-        var listing = ""
-        for file in try FileTree.files(under: task.directory).files {
-            listing += file + "\t" + ContentDigest.sha256(try FileTree.read(task.directory + "/" + file)) + "\n"
-        }
-        return ContentDigest.sha256(Array(listing.utf8))
+        try FileTree.digest(of: task.directory)
     }
 }

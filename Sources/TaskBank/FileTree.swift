@@ -10,7 +10,7 @@ public enum FileTree {
 
     /// Regular files under `root`, as sorted relative paths, and anything that is neither a
     /// file nor a folder (symlinks, devices, sockets), which callers refuse.
-    static func files(under root: String) throws -> (files: [String], others: [String]) {
+    public static func files(under root: String) throws -> (files: [String], others: [String]) {
         guard let walker = FileManager.default.enumerator(atPath: root) else {
             throw TaskError(.io, file: root, "cannot list this folder")
         }
@@ -29,6 +29,18 @@ public enum FileTree {
             }
         }
         return (files.sorted(), others.sorted())
+    }
+
+    /// SHA-256 over the sorted list of (relative path, content SHA-256) of every regular file
+    /// under `root`; a symlink or special file counts by its path alone.
+    public static func digest(of root: String) throws -> String {
+        let (files, others) = try files(under: root)
+        var listing = ""
+        for file in files {
+            listing += file + "\t" + ContentDigest.sha256(try read(root + "/" + file)) + "\n"
+        }
+        for other in others { listing += other + "\t-\n" }
+        return ContentDigest.sha256(Array(listing.utf8))
     }
 
     public static func isDirectory(_ path: String) -> Bool {

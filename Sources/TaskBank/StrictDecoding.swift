@@ -38,7 +38,7 @@ extension KeyedDecodingContainer {
 
 extension DecodingError {
     /// `limits.cpu` or `tests.fail_to_pass[3]`, and the reason, for a ``TaskError``.
-    var fieldAndMessage: (field: String?, message: String) {
+    public var fieldAndMessage: (field: String?, message: String) {
         func path(_ keys: [any CodingKey]) -> String? {
             var out = ""
             for key in keys {

@@ -143,3 +143,29 @@ public struct TaskFixture {
         """),
     ]
 }
+
+extension TaskFixture {
+    public enum Tree { case starter, reference }
+
+    /// A new submission folder named `name` (in a folder of its own): the starter, with the
+    /// reference on top if asked, then the files of `overlay` (a folder) on top of that.
+    public func submission(_ tree: Tree, overlay: URL? = nil, named name: String = "submission") throws -> URL {
+        let folder = root.appendingPathComponent("submissions").appendingPathComponent(UUID().uuidString).appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var layers = [task.appendingPathComponent("starter")]
+        if tree == .reference { layers.append(task.appendingPathComponent("reference")) }
+        if let overlay { layers.append(overlay) }
+        for layer in layers {
+            let walker = FileManager.default.enumerator(at: layer, includingPropertiesForKeys: [.isRegularFileKey])
+            while let file = walker?.nextObject() as? URL {
+                guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let relative = String(file.path.dropFirst(layer.path.count + 1))
+                let target = folder.appendingPathComponent(relative)
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+                try FileManager.default.copyItem(at: file, to: target)
+            }
+        }
+        return folder
+    }
+}

@@ -1,5 +1,5 @@
-/// The validation report as JUnit XML: one `<testsuite>` per task, one `<testcase>` per check,
-/// so CI systems show exactly which check of which task broke.
+/// Reports as JUnit XML. For `probe validate`: one `<testsuite>` per task, one `<testcase>` per
+/// check, so CI systems show exactly which check of which task broke.
 public enum JUnitReport {
     public static func xml(_ report: ValidationReport) -> String {
         let failures = report.tasks.flatMap(\.checks).filter { $0.status == .failed }.count
@@ -27,6 +27,31 @@ public enum JUnitReport {
             out += "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
+    }
+
+    /// One submission's report: a `<testsuite>` with a `<testcase>` per test, and one for the
+    /// integrity verdict, so a violation is a failure CI cannot miss.
+    public static func xml(_ report: GradeReport) -> String {
+        let failing = report.tests.filter { $0.outcome != .passed }
+        let violation = report.verdict.status != .graded
+        let name = escape("\(report.task.id) \(report.submission.name)")
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"probe grade\">\n"
+        out += "  <testsuite name=\"\(name)\" tests=\"\(report.tests.count + 1)\" failures=\"\(failing.count + (violation ? 1 : 0))\" time=\"\(seconds(report.timing.wallMS))\">\n"
+        out += "    <testcase classname=\"\(name)\" name=\"verdict\""
+        if violation {
+            out += ">\n      <failure message=\"\(escape(report.verdict.status.rawValue))\">\(escape(report.verdict.reason ?? ""))</failure>\n    </testcase>\n"
+        } else {
+            out += "/>\n"
+        }
+        for test in report.tests {
+            out += "    <testcase classname=\"\(name)\" name=\"\(escape(test.id))\" time=\"\(seconds(UInt64(max(0, test.durationMS))))\""
+            switch test.outcome {
+            case .passed: out += "/>\n"
+            default:
+                out += ">\n      <failure message=\"\(escape(test.outcome.rawValue))\">\(escape(test.message))</failure>\n    </testcase>\n"
+            }
+        }
+        return out + "  </testsuite>\n</testsuites>\n"
     }
 
     private static func seconds(_ ms: UInt64) -> String {

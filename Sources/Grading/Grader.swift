@@ -1,0 +1,109 @@
+import Foundation
+import Sandbox
+import Synchronization
+import TaskBank
+
+/// `probe grade` for one submission: takes it in, neutralizes what could change pytest, runs
+/// the public and hidden suites with canaries in the sandbox while measuring code quality,
+/// checks the run's integrity and scores the rubric. Never throws for what the candidate did:
+/// a submission that cannot be graded is a `not-graded` report with the reason.
+public final class Grader: Sendable {
+    public let runner: PytestRunner
+    public let intake: SubmissionIntake
+    public let quality: CodeQuality
+    public let tooling: [String: String]
+    /// Rubric markers of each task's tests, from a reference run, for tests whose module a
+    /// submission broke; measured once per task.
+    private let referenceRubric = Mutex<[String: [String: [RubricTag]]]>([:])
+
+    public init(runner: PytestRunner, intake: SubmissionIntake, quality: CodeQuality, tooling: [String: String]) {
+        self.runner = runner
+        self.intake = intake
+        self.quality = quality
+        self.tooling = tooling
+    }
+
+    /// The grader's view and the candidate's view of one submission.
+    public func grade(_ path: String, task: TaskDefinition, progress: @escaping @Sendable (TestProgress) -> Void = { _ in }) -> GradeOutcome {
+        let began = DispatchTime.now().uptimeNanoseconds
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+        var evidence = GradeEvidence(task: task, origin: path, tooling: tooling, startedAt: startedAt)
+        do {
+            let submission = try intake.take(path)
+            defer { try? FileManager.default.removeItem(atPath: (submission.tree as NSString).deletingLastPathComponent) }
+            evidence.submission = submission
+            if let stamp = submission.stamp, stamp.id != task.id {
+                throw GradingError(.submission, "\(TaskStamp.fileName): the submission is for task '\(stamp.id)', not '\(task.id)'; grade it with --task \(stamp.id)")
+            }
+            evidence.integrity = try Neutralizer.neutralize(submission.tree)
+            let (run, quality) = try runTestsAndQuality(submission, task: task, progress: progress)
+            evidence.run = run
+            evidence.integrity += run.integrity
+            evidence.quality = quality.0
+            evidence.qualityMS = quality.1
+            evidence.rubric = try rubric(for: task, run: run)
+        } catch let error as GradingError {
+            evidence.notGraded = error.message
+        } catch {
+            evidence.notGraded = "\(error)"
+        }
+        evidence.wallMS = (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000
+        return GradeOutcome(grader: evidence.report(for: .grader), candidate: evidence.report(for: .candidate))
+    }
+
+    /// The test run and the code-quality measurement, side by side on the two cores.
+    private func runTestsAndQuality(_ submission: Submission, task: TaskDefinition,
+                                    progress: @escaping @Sendable (TestProgress) -> Void) throws -> (SuiteRun, (CodeQualityReport?, UInt64)) {
+        enum Part: Sendable {
+            case tests(Result<SuiteRun, GradingError>)
+            case quality(CodeQualityReport, UInt64)
+        }
+        let runner = self.runner, quality = self.quality
+        let parts = WorkerPool.run(2, width: 2) { index -> Part in
+            if index == 0 {
+                return .tests(Result { try runner.run(SuitePlan(task: task, canaries: true), tree: .directory(submission.tree), progress: progress) }
+                    .mapError { $0 as? GradingError ?? GradingError(.io, "\($0)") })
+            }
+            let began = DispatchTime.now().uptimeNanoseconds
+            let report: CodeQualityReport
+            do { report = try quality.measure(submission, task: task) } catch {
+                report = CodeQualityReport(changedFiles: [], linesAdded: 0, linesRemoved: 0, ruff: [], mypy: [],
+                                           toolProblems: ["code quality could not be measured: \(error)"],
+                                           candidateTests: [], commits: nil, notes: [])
+            }
+            return .quality(report, (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+        }
+        guard case .tests(let run) = parts[0], case .quality(let report, let elapsed) = parts[1] else {
+            throw GradingError(.io, "the grading jobs returned out of order")
+        }
+        return (try run.get(), (report, elapsed))
+    }
+
+    /// Each expected test's rubric markers: from this run's collection, else from a reference run.
+    private func rubric(for task: TaskDefinition, run: SuiteRun) throws -> [String: [RubricTag]] {
+        var tags = Dictionary((run.collected ?? []).map { ($0.id, $0.rubric) }, uniquingKeysWith: { first, _ in first })
+        let missing = task.manifest.tests.all.map(\.raw).filter { tags[$0] == nil }
+        guard !missing.isEmpty else { return tags }
+        let known = referenceRubric.withLock { $0[task.id] }
+        let reference: [String: [RubricTag]]
+        if let known {
+            reference = known
+        } else {
+            let run = try runner.run(task, variant: .reference)
+            reference = Dictionary((run.collected ?? []).map { ($0.id, $0.rubric) }, uniquingKeysWith: { first, _ in first })
+            referenceRubric.withLock { $0[task.id] = reference }
+        }
+        for id in missing { tags[id] = reference[id] ?? [] }
+        return tags
+    }
+}
+
+/// Both views of one graded submission.
+public struct GradeOutcome: Sendable {
+    public var grader: GradeReport
+    public var candidate: GradeReport
+
+    public func report(for audience: GradeReport.Audience) -> GradeReport {
+        audience == .grader ? grader : candidate
+    }
+}
