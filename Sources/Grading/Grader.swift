@@ -30,7 +30,7 @@ public final class Grader: Sendable {
         var evidence = GradeEvidence(task: task, origin: path, tooling: tooling, startedAt: startedAt)
         do {
             let submission = try intake.take(path)
-            defer { try? FileManager.default.removeItem(atPath: (submission.tree as NSString).deletingLastPathComponent) }
+            defer { try? FileManager.default.removeItem(atPath: submission.staging) }
             evidence.submission = submission
             if let stamp = submission.stamp, stamp.id != task.id {
                 throw GradingError(.submission, "\(TaskStamp.fileName): the submission is for task '\(stamp.id)', not '\(task.id)'; grade it with --task \(stamp.id)")

@@ -16,6 +16,8 @@ public struct Submission: Sendable {
     public var stamp: TaskStamp?
     /// Every file of the tree, for the report and for checking citations.
     public var files: [SubmittedFile]
+    /// The private folder holding all of the above; removed when grading is done.
+    public var staging: String
 }
 
 public struct SubmittedFile: Codable, Sendable, Equatable {

@@ -86,7 +86,7 @@ public struct SubmissionIntake: Sendable {
         c.cpuTimeSeconds = 60
         c.wallTimeSeconds = 120
         c.memoryMiB = 256
-        c.fileSizeMiB = max(1, limits.maxBytes >> 20)
+        c.fileSizeMiB = max(1, (limits.maxBytes + (1 << 20) - 1) >> 20)
         c.workdir = destination
         c.readOnlyPaths = [inbox]
         c.environment = ["LANG=C.UTF-8"]

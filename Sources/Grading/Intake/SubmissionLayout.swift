@@ -45,7 +45,8 @@ enum SubmissionLayout {
             try manager.moveItem(atPath: found, toPath: git!)
         }
         try? manager.removeItem(atPath: tree + "/.git")
-        return Submission(origin: origin, form: form, sha256: sha256, tree: tree, git: git, stamp: stamp, files: try listing(tree))
+        return Submission(origin: origin, form: form, sha256: sha256, tree: tree, git: git, stamp: stamp, files: try listing(tree),
+                          staging: staging)
     }
 
     private static func entries(_ folder: String) throws -> [String] {
