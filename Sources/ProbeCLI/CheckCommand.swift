@@ -28,8 +28,8 @@ struct CheckCommand: ParsableCommand {
         let run: SuiteRun
         var notices: [IntegrityFinding] = []
         do {
-            let copy = try CandidateCopy.make(workspace.tree, in: workRoot)
-            notices = try CandidateCopy.neutralize(copy)
+            let copy: String
+            (copy, notices) = try workspace.gradableCopy(in: workRoot)
             let runner = PytestRunner(sandbox: sandbox, python: environment.python, workRoot: workRoot)
             let plan = SuitePlan(suites: ["public": publicTests], settings: stamp.run, expected: [])
             run = try runner.run(plan, tree: .directory(copy)) { event in

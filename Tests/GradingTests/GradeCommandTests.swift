@@ -129,8 +129,9 @@ import Testing
         #expect(outcomes["hidden/test_pricing.py::test_discount_is_applied"] == "passed")
         #expect(outcomes["public/test_smoke.py::test_total_without_discount"] == "passed")
         #expect(outcomes["hidden/test_pricing.py::test_discount_rounds_half_up[1]"] == "error")
-        #expect(outcomes.values.filter { $0 == "passed" }.count >= 2)
-        #expect(!outcomes.values.contains("passed") || graded.verdict("killer") == "graded")
+        // The kill ends the run; the tests after it had no chance, and say so.
+        #expect(outcomes["hidden/test_pricing.py::test_discount_rounds_half_up[3]"] == "not-run")
+        #expect(graded.verdict("killer") == "graded")
     }
 
     @Test func theCandidatesViewHoldsNothingHidden() throws {

@@ -25,4 +25,13 @@ public struct CandidateWorkspace: Sendable {
         publicTests = FileTree.isDirectory(root + "/public") ? root + "/public" : nil
         git = [tree + "/.git", root + "/.git"].first(where: FileTree.isDirectory)
     }
+
+    /// A private copy of the code tree with the treatment a submission gets before grading:
+    /// the intake's checks and caps, then neutralizing. Returns the copy and the notices.
+    public func gradableCopy(in workRoot: String) throws -> (tree: String, notices: [IntegrityFinding]) {
+        let copy = try FileTree.makeTemporaryDirectory(prefix: "tree", in: workRoot)
+        var copier = SafeCopy(limits: SubmissionLimits())
+        try copier.copy(tree, to: copy, skipping: [".git"])
+        return (copy, try Neutralizer.neutralize(copy))
+    }
 }
