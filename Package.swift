@@ -84,7 +84,7 @@ let package = Package(
             name: "GradingTests",
             dependencies: ["Grading", "Sandbox", "TaskBank", "ProbeTestSupport"],
             // Hostile submissions, overlaid on a starter by the tamper tests; not bundled.
-            exclude: ["Tamper"]
+            exclude: ["Tamper", "Judgment"]
         ),
         .testTarget(
             name: "SandboxSpecTests",

@@ -11,15 +11,17 @@ public final class Grader: Sendable {
     public let runner: PytestRunner
     public let intake: SubmissionIntake
     public let quality: CodeQuality
+    public let judge: Judge
     public let tooling: [String: String]
     /// Rubric markers of each task's tests, from a reference run, for tests whose module a
     /// submission broke; measured once per task.
     private let referenceRubric = Mutex<[String: [String: [RubricTag]]]>([:])
 
-    public init(runner: PytestRunner, intake: SubmissionIntake, quality: CodeQuality, tooling: [String: String]) {
+    public init(runner: PytestRunner, intake: SubmissionIntake, quality: CodeQuality, judge: Judge, tooling: [String: String]) {
         self.runner = runner
         self.intake = intake
         self.quality = quality
+        self.judge = judge
         self.tooling = tooling
     }
 
@@ -42,6 +44,12 @@ public final class Grader: Sendable {
             evidence.quality = quality.0
             evidence.qualityMS = quality.1
             evidence.rubric = try rubric(for: task, run: run)
+            // A judgment that cannot be made is reported; the test results stand.
+            do {
+                evidence.judgment = try judge.assess(submission.tree, task: task, results: run.results)
+            } catch {
+                evidence.judgment = Judgment(problems: ["the judgment graders could not run: \((error as? GradingError)?.message ?? "\(error)")"])
+            }
         } catch let error as GradingError {
             evidence.notGraded = error.message
         } catch {

@@ -63,6 +63,14 @@ public struct PytestRunner: Sendable {
     }
 
     func configuration(_ settings: RunSettings, workspace: PytestWorkspace, paths: [String], token: String) -> SandboxConfiguration {
+        var c = Self.sandboxConfiguration(settings, workdir: workspace.submission, grader: workspace.grader, token: token)
+        c.command = [python] + workspace.arguments(paths: paths)
+        return c
+    }
+
+    /// A sandboxed pytest process of a task: its profile and limits, the tree under test as
+    /// the work dir, the grader's folder read-only, and results on the channel with `token`.
+    static func sandboxConfiguration(_ settings: RunSettings, workdir: String, grader: String, token: String) -> SandboxConfiguration {
         var c = SandboxConfiguration()
         c.profile = settings.profile
         c.network = settings.network == "loopback" ? .loopback : .none
@@ -71,15 +79,14 @@ public struct PytestRunner: Sendable {
         c.memoryMiB = settings.memoryMiB
         // Results travel on the channel; the terminal output only helps a human debug a task.
         c.outputLimitKiB = 8192
-        c.workdir = workspace.submission
-        c.readOnlyPaths = [workspace.grader]
+        c.workdir = workdir
+        c.readOnlyPaths = [grader]
         c.resultChannel = true
         c.environment = [
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "PROBE_RESULTS_FD=\(SandboxConfiguration.channelDescriptor)", "PROBE_RESULTS_TOKEN=\(token)",
             "HOME=/tmp", "USER=probe",
             "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin",
         ]
-        c.command = [python] + workspace.arguments(paths: paths)
         return c
     }
 }

@@ -89,6 +89,30 @@ extension TaskValidator {
             : .failed("starter", "the starter does not fail exactly fail_to_pass", details)
     }
 
+    /// Every key answer is proven: each of its tests fails on the starter (the PR head or the
+    /// service as shipped) and passes on the reference (the fixed tree) in every run.
+    func keyCheck(_ task: TaskDefinition, starter: Result<SuiteRun, GradingError>?,
+                  references: [Result<SuiteRun, GradingError>]) -> ValidationCheck {
+        guard let key = task.answerKey else { return .skipped("key", "the task has no key.yaml") }
+        let run: SuiteRun
+        do { run = try requireRun("key", starter) } catch { return error }
+        let fixed = references.compactMap { try? $0.get() }
+        var details: [String] = []
+        for answer in key.answers {
+            for id in answer.tests.map(\.raw) {
+                if let result = run.results[id], result.outcome == .passed {
+                    details.append("\(answer.id): \(id) passes on the starter; it must fail where the defect is")
+                }
+                for reference in fixed where reference.results[id]?.outcome != .passed {
+                    details.append("\(answer.id): \(id) is \(reference.results[id]?.outcome.rawValue ?? "not-run") on the reference; it must pass once fixed")
+                }
+            }
+        }
+        return details.isEmpty
+            ? .passed("key", "each of the \(key.answers.count) answers' tests fails on the starter and passes on the reference")
+            : .failed("key", "the key's tests do not prove every answer", details)
+    }
+
     /// Each test the bug is `caught_by` fails on it: not merely "some test failed".
     func bugCheck(_ task: TaskDefinition, _ bug: TaskDefinition.Bug, _ result: Result<SuiteRun, GradingError>?) -> ValidationCheck {
         let name = "bug:\(bug.name)"

@@ -63,12 +63,16 @@ public struct TaskValidator: Sendable {
         }
         if schema.status != .passed {
             checks += ["manifest", "reference", "starter"].map { ValidationCheck.skipped($0, "the schema check failed") }
+            if task.answerKey != nil { checks.append(.skipped("key", "the schema check failed")) }
             checks += task.bugs.map { ValidationCheck.skipped("bug:\($0.name)", "the schema check failed") }
         } else {
             let references = runs.filter { $0.0 == .reference }.map(\.1)
             checks.append(manifestCheck(task, references.first))
             checks.append(referenceCheck(task, references))
             checks.append(starterCheck(task, runs.first { $0.0 == .starter }?.1))
+            if task.answerKey != nil {
+                checks.append(keyCheck(task, starter: runs.first { $0.0 == .starter }?.1, references: references))
+            }
             for bug in task.bugs {
                 checks.append(bugCheck(task, bug, runs.first { $0.0 == .bug(bug.name) }?.1))
             }

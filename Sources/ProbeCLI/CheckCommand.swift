@@ -7,7 +7,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run the public tests on your work, in the same sandbox and with the same limits as grading.",
-        discussion: "Run it in the folder of the exported task (or give it). Exits 1 when a public test does not pass."
+        discussion: "Run it in the folder of the exported task (or give it). Exits 1 when a public test does not pass, or when REVIEW.md, review.yaml or INCIDENT.md (for the tasks that need them) has a problem."
     )
 
     @OptionGroup var grading: GradingOptions
@@ -44,8 +44,11 @@ struct CheckCommand: ParsableCommand {
         for result in results where result.outcome != .passed {
             print("\n\(result.outcome.rawValue): \(result.id)\n\(result.message.split(separator: "\n").suffix(15).joined(separator: "\n"))")
         }
+        let format = JudgmentFormat.problems(in: workspace.tree, type: stamp.type)
+        if let missing = JudgmentFormat.missing(in: workspace.tree, type: stamp.type) { print("note: \(missing)") }
+        for problem in format { print("problem: \(problem)") }
         let passed = results.filter { $0.outcome == .passed }.count
         print("\n\(stamp.id): \(passed) of \(results.count) public tests passed in \(run.wallMS) ms (sandbox: \(stamp.run.profile), \(Int(stamp.run.wallSeconds)) s wall). The hidden tests run when you are graded.")
-        if passed != results.count || results.isEmpty || run.problem != nil { throw ExitCode(1) }
+        if passed != results.count || results.isEmpty || run.problem != nil || !format.isEmpty { throw ExitCode(1) }
     }
 }

@@ -24,13 +24,14 @@ struct GradingOptions: ParsableArguments {
         let environment = try environment()
         let sandbox = try sandbox()
         var tooling = ["probe": ProbeVersion.current, "python": environment.version]
-        for tool in ["pytest", "ruff", "mypy", "pluggy"] { tooling[tool] = environment.installed[tool] ?? "missing" }
+        for tool in ["pytest", "ruff", "mypy", "pluggy", "coverage"] { tooling[tool] = environment.installed[tool] ?? "missing" }
         var name = utsname()
         uname(&name)
         tooling["kernel"] = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return Grader(runner: PytestRunner(sandbox: sandbox, python: environment.python, workRoot: workRoot),
                       intake: SubmissionIntake(sandbox: sandbox, python: environment.python, workRoot: workRoot),
                       quality: CodeQuality(sandbox: sandbox, python: environment.python, workRoot: workRoot),
+                      judge: Judge(mutation: MutationRunner(sandbox: sandbox, python: environment.python, workRoot: workRoot)),
                       tooling: tooling)
     }
 }

@@ -149,7 +149,11 @@ final class RunCgroup {
     /// processes that are still being reaped.
     func remove() {
         for dir in directories {
-            for _ in 0..<200 where rmdir(dir) < 0 && errno == EBUSY { usleep(5000) }
+            var attempts = 0
+            while rmdir(dir) < 0 && errno == EBUSY && attempts < 200 {
+                attempts += 1
+                usleep(5000)
+            }
         }
         directories = []
     }

@@ -38,8 +38,21 @@ public struct AnswerKey: Decodable, Sendable {
         case dataIntegrity = "data-integrity"
     }
 
-    public enum Severity: String, CaseIterable, Sendable, Codable {
+    public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
         case nit, minor, major, critical
+
+        /// nit 0 … critical 3, for calibration.
+        public var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    }
+
+    /// What an answer is: a planted defect (pr-review), or an incident's root cause or a
+    /// contributing factor (incident-debug). A postmortem is matched on its root causes only.
+    public enum Kind: String, CaseIterable, Sendable, Codable {
+        case defect
+        case rootCause = "root-cause"
+        case contributingFactor = "contributing-factor"
     }
 
     public struct Answer: Decodable, Sendable {
@@ -52,8 +65,10 @@ public struct AnswerKey: Decodable, Sendable {
         public var summary: String
         /// Hidden tests that prove the answer is real.
         public var tests: [TestID]
+        /// Absent: `defect` in a pr-review key, `root-cause` in an incident-debug key.
+        public var kind: Kind?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case id, file, lines, category, severity, summary, tests }
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, file, lines, category, severity, summary, tests, kind }
 
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -67,6 +82,12 @@ public struct AnswerKey: Decodable, Sendable {
             severity = try c.decodeEnum(.severity)
             summary = try c.decode(String.self, forKey: .summary)
             tests = try c.decode([TestID].self, forKey: .tests)
+            kind = c.contains(.kind) ? try c.decodeEnum(.kind) : nil
+        }
+
+        /// The answer's kind in a task of `type`.
+        public func kind(in type: TaskType) -> Kind {
+            kind ?? (type == .incidentDebug ? .rootCause : .defect)
         }
     }
 

@@ -48,12 +48,12 @@ public enum FileTree {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
-    static func isFile(_ path: String) -> Bool {
+    public static func isFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
-    static func read(_ path: String) throws -> Data {
+    public static func read(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TaskError(.io, file: path, "cannot read this file")
         }
@@ -63,16 +63,20 @@ public enum FileTree {
     /// Copies every file under `source` into `destination`, replacing files already there:
     /// an overlay. Folders are created as needed.
     public static func overlay(_ source: String, onto destination: String) throws {
-        let manager = FileManager.default
         for relative in try files(under: source).files {
-            let target = destination + "/" + relative
-            do {
-                try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
-                try manager.copyItem(atPath: source + "/" + relative, toPath: target)
-            } catch {
-                throw TaskError(.io, file: target, "cannot copy \(source)/\(relative) here: \(error.localizedDescription)")
-            }
+            try copyFile(source + "/" + relative, to: destination + "/" + relative)
+        }
+    }
+
+    /// Copies one file, replacing `target` and creating its folders.
+    public static func copyFile(_ source: String, to target: String) throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
+            try manager.copyItem(atPath: source, toPath: target)
+        } catch {
+            throw TaskError(.io, file: target, "cannot copy \(source) here: \(error.localizedDescription)")
         }
     }
 

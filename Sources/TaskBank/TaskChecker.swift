@@ -45,7 +45,29 @@ struct TaskChecker {
         let key = loadAnswerKey(type: manifest.type, known: known, missing: missing)
         let task = TaskDefinition(manifest: manifest, directory: directory, bugs: bugs, answerKey: key)
         checkBugChanges(task)
+        checkMutation(manifest)
         return task
+    }
+
+    /// A regression-tests task names the modules its mutants change and the original bug.
+    private mutating func checkMutation(_ manifest: TaskManifest) {
+        guard let mutation = manifest.mutation else {
+            if manifest.type == .regressionTests {
+                problem(.invalidField, "task.yaml", field: "mutation", "missing; a regression-tests task names the modules to mutate and its original_bug")
+            }
+            return
+        }
+        guard manifest.type == .regressionTests else {
+            problem(.invalidField, "task.yaml", field: "mutation", "only regression-tests tasks score tests with mutants; this is \(manifest.type.rawValue)")
+            return
+        }
+        for (index, module) in mutation.modules.enumerated()
+        where !FileTree.isFile(directory + "/reference/" + module) && !FileTree.isFile(directory + "/starter/" + module) {
+            problem(.invalidField, "task.yaml", field: "mutation.modules[\(index)]", "\(module) is in neither starter/ nor reference/")
+        }
+        if !FileTree.isDirectory(directory + "/bugs/" + mutation.originalBug) {
+            problem(.invalidField, "task.yaml", field: "mutation.original_bug", "bugs/\(mutation.originalBug)/ does not exist")
+        }
     }
 
     private mutating func checkLayout() {

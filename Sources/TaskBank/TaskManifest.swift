@@ -13,6 +13,33 @@ public struct TaskManifest: Decodable, Sendable {
     /// Dimension → weight, for the dimensions this task is evidence for.
     public var rubric: [RubricDimension: Int]
     public var tests: Buckets
+    /// How a regression-tests task scores the candidate's tests with mutants.
+    public var mutation: Mutation?
+
+    public struct Mutation: Decodable, Sendable {
+        /// Python files of the reference tree whose generated mutants the tests must catch.
+        public var modules: [String]
+        /// The bug under `bugs/` that is the regression the candidate's tests guard against.
+        public var originalBug: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case modules
+            case originalBug = "original_bug"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            modules = try c.decode([String].self, forKey: .modules)
+            for module in modules where module.hasPrefix("/") || module.split(separator: "/").contains("..") || !module.hasSuffix(".py") {
+                throw DecodingError.dataCorruptedError(forKey: .modules, in: c, debugDescription: "expected .py paths relative to the tree, got '\(module)'")
+            }
+            guard !modules.isEmpty else {
+                throw DecodingError.dataCorruptedError(forKey: .modules, in: c, debugDescription: "expected at least one module to mutate")
+            }
+            originalBug = try c.decode(.originalBug, parse: { TaskManifest.isValidID($0) ? $0 : nil }, expected: "the name of a folder under bugs/")
+        }
+    }
 
     public struct Python: Decodable, Sendable {
         public var version: String
@@ -113,7 +140,7 @@ public struct TaskManifest: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, type, title, timebox, python, limits, sandbox, rubric, tests
+        case id, type, title, timebox, python, limits, sandbox, rubric, tests, mutation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -131,6 +158,7 @@ public struct TaskManifest: Decodable, Sendable {
         sandbox = try c.decodeIfPresent(SandboxSettings.self, forKey: .sandbox) ?? SandboxSettings()
         rubric = try Self.decodeRubric(c)
         tests = try c.decode(Buckets.self, forKey: .tests)
+        mutation = try c.decodeIfPresent(Mutation.self, forKey: .mutation)
     }
 
     private static func decodeRubric(_ c: KeyedDecodingContainer<CodingKeys>) throws -> [RubricDimension: Int] {

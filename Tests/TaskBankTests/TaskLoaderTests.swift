@@ -56,6 +56,20 @@ import Testing
         }
     }
 
+    @Test func regressionTestsTasksNameWhatToMutateAndTheOriginalBug() throws {
+        try withFixture { fixture in
+            try fixture.edit("task.yaml", replacing: "type: feature-extension", with: "type: regression-tests")
+            let missing = try problems(fixture).map(\.message)
+            #expect(missing == ["missing; a regression-tests task names the modules to mutate and its original_bug"])
+            try fixture.edit("task.yaml", replacing: "tests:\n", with: "mutation:\n  modules: [pricing/nowhere.py]\n  original_bug: no-such-bug\ntests:\n")
+            let wrong = try problems(fixture).map { "\($0.field ?? ""): \($0.message)" }
+            #expect(wrong == ["mutation.modules[0]: pricing/nowhere.py is in neither starter/ nor reference/",
+                              "mutation.original_bug: bugs/no-such-bug/ does not exist"])
+            try fixture.edit("task.yaml", replacing: "modules: [pricing/nowhere.py]", with: "modules: [../escape.py]")
+            #expect(try problems(fixture).first?.message.contains("expected .py paths relative to the tree, got '../escape.py'") == true)
+        }
+    }
+
     @Test func misspeltFieldIsRefusedNotIgnored() throws {
         try withFixture { fixture in
             try fixture.edit("task.yaml", replacing: "  pass_to_pass:", with: "  pass_to_passs:")

@@ -13,6 +13,7 @@ struct GradeEvidence {
     var qualityMS: UInt64 = 0
     var integrity: [IntegrityFinding] = []
     var rubric: [String: [RubricTag]] = [:]
+    var judgment: Judgment?
     var notGraded: String?
     var wallMS: UInt64 = 0
 
@@ -53,7 +54,8 @@ struct GradeEvidence {
                               sha256: submission?.sha256 ?? "", files: submission?.files ?? []),
             verdict: verdict, score: .init(percent: nil, humanPending: []), tests: visible,
             hiddenSummary: audience == .candidate ? .init(total: hidden.count, passed: hidden.filter { $0.outcome == .passed }.count) : nil,
-            dimensions: dimensions, integrity: integrity, codeQuality: quality, probes: [], tooling: tooling,
+            dimensions: dimensions, integrity: integrity, codeQuality: quality,
+            judgment: audience == .grader ? judgment : judgment?.redactedForCandidate(), probes: [], tooling: tooling,
             sandbox: .init(profile: manifest.sandbox.profile,
                            layers: Dictionary(uniqueKeysWithValues: (run?.verdict.layers ?? [:]).map { ($0.key.rawValue, $0.value) })),
             timing: .init(startedAt: startedAt, wallMS: wallMS, testsMS: run?.wallMS ?? 0, codeQualityMS: qualityMS))
@@ -97,6 +99,20 @@ struct GradeEvidence {
         }
         if hiddenTotal > 0 { evidence.append("hidden tests: \(hiddenPassed) of \(hiddenTotal) passed") }
         evidence += qualityEvidence(for: dimension)
+        if let judged = judgment?.points(for: dimension, type: task.manifest.type, audience: audience) {
+            evidence += judged.evidence
+            if judged.max > 0 {
+                // The judgment carries its share of the dimension, the tests the rest, on a
+                // 100-point scale.
+                let share = Judgment.share(of: dimension, in: task.manifest.type)
+                let judgedPart = judged.score / judged.max
+                let combined = max > 0 ? (1 - share) * score / max + share * judgedPart : judgedPart
+                evidence.append(String(format: "score: %@judgment %.1f/%.0f (%.0f%%)", max > 0 ? String(format: "tests %.1f/%.0f (%.0f%%), ", score, max, (1 - share) * 100) : "",
+                                       judged.score, judged.max, max > 0 ? share * 100 : 100))
+                score = (combined * 1000).rounded() / 10
+                max = 100
+            }
+        }
         let human = Self.humanDimensions.contains(dimension)
             ? GradeReport.HumanSlot(score: nil, max: Self.humanMax, evidence: humanEvidence(for: dimension), citations: [], grader: nil)
             : nil

@@ -26,6 +26,8 @@ public struct GradeReport: Codable, Sendable {
     public var dimensions: [String: Dimension]
     public var integrity: [IntegrityFinding]
     public var codeQuality: CodeQualityReport?
+    /// The judgment graders' findings: review matching, mutation scoring, the postmortem.
+    public var judgment: Judgment?
     /// Load-probe results, once load probes exist for the task type.
     public var probes: [String]
     public var tooling: [String: String]
@@ -155,7 +157,7 @@ public struct GradeReport: Codable, Sendable {
         case hiddenSummary = "hidden_summary"
         case dimensions, integrity
         case codeQuality = "code_quality"
-        case probes, tooling, sandbox, timing
+        case judgment, probes, tooling, sandbox, timing
     }
 }
 
