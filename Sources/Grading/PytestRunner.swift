@@ -47,7 +47,7 @@ public struct PytestRunner: Sendable {
         let (workspace, canaries) = try PytestWorkspace.make(in: workRoot, plan: plan, tree: tree)
         defer { workspace.remove() }
         let before = try? FileTree.digest(of: workspace.grader)
-        let token = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        let token = ResultStream.newToken()
         let nodeIDs = paths.contains { $0.contains("::") }
         let verdict: Verdict
         do {

@@ -41,6 +41,11 @@ struct ResultStream {
     /// Exceptions with which pytest itself ends a test as skipped or xfailed.
     private static let skipExceptions: Set<String> = ["Skipped", "XFailed", "OutcomeException"]
 
+    /// A fresh per-run token: 256 random bits, which every line of a run must carry.
+    static func newToken() -> String {
+        (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+    }
+
     init(_ bytes: [UInt8], token: String) {
         let decoder = JSONDecoder()
         let lines = bytes.split(separator: 0x0a)

@@ -44,11 +44,11 @@ struct CheckCommand: ParsableCommand {
         for result in results where result.outcome != .passed {
             print("\n\(result.outcome.rawValue): \(result.id)\n\(result.message.split(separator: "\n").suffix(15).joined(separator: "\n"))")
         }
-        let format = JudgmentFormat.problems(in: workspace.tree, type: stamp.type)
-        if let missing = JudgmentFormat.missing(in: workspace.tree, type: stamp.type) { print("note: \(missing)") }
-        for problem in format { print("problem: \(problem)") }
+        let format = JudgmentFormat(tree: workspace.tree, type: stamp.type)
+        if let missing = format.missing { print("note: \(missing)") }
+        for problem in format.problems { print("problem: \(problem)") }
         let passed = results.filter { $0.outcome == .passed }.count
         print("\n\(stamp.id): \(passed) of \(results.count) public tests passed in \(run.wallMS) ms (sandbox: \(stamp.run.profile), \(Int(stamp.run.wallSeconds)) s wall). The hidden tests run when you are graded.")
-        if passed != results.count || results.isEmpty || run.problem != nil || !format.isEmpty { throw ExitCode(1) }
+        if passed != results.count || results.isEmpty || run.problem != nil || !format.problems.isEmpty { throw ExitCode(1) }
     }
 }

@@ -53,6 +53,13 @@ public enum FileTree {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
+    /// Lines in `data` as an editor numbers them: a final newline ends the last line, it does
+    /// not start another.
+    public static func lineCount(_ data: Data) -> Int {
+        let newlines = data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        return newlines + (data.isEmpty || data.last == UInt8(ascii: "\n") ? 0 : 1)
+    }
+
     public static func read(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TaskError(.io, file: path, "cannot read this file")

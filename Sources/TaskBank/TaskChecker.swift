@@ -258,8 +258,7 @@ struct TaskChecker {
             if !ids.insert(answer.id).inserted { problem(.duplicate, "key.yaml", field: field + ".id", "'\(answer.id)' is used twice") }
             let file = directory + "/starter/" + answer.file
             if let data = try? FileTree.read(file) {
-                var count = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count
-                if data.last == UInt8(ascii: "\n") { count -= 1 }  // the newline ends the last line
+                let count = FileTree.lineCount(data)
                 if answer.lines.last > count {
                     problem(.invalidField, "key.yaml", field: field + ".lines", "\(answer.lines) is past the end of starter/\(answer.file) (\(count) lines)")
                 }

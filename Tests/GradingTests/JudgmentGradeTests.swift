@@ -80,9 +80,12 @@ import Testing
         let caught = (one["planted"] as? [[String: Any]] ?? []).filter { $0["caught"] as? Bool == true }.compactMap { $0["id"] as? String }
         #expect(Set(caught) == ["bug:change-day-on-old-plan", "bug:rounds-daily-rate"])
 
-        // A test that reads the driver's /proc for the token and writes a planted mutant to its
-        // results descriptor: the driver is not dumpable and Landlock keeps /proc read-only.
+        // A test that reads the driver's /proc for the token (failing if it can) and writes a
+        // planted mutant to its results descriptor: the driver is not dumpable, and Landlock
+        // keeps /proc read-only.
         let forged = Self.judgment(reports["forged"], "tests")
+        #expect((forged["false_alarms"] as? [Any])?.isEmpty == true, "the test read the token: \(forged["false_alarms"] ?? "")")
+        #expect((forged["problems"] as? [String])?.isEmpty == true)
         #expect((forged["planted"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }.count == 8)
         #expect(!(forged["planted"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == "bug:forged" })
         #expect((forged["vacuous"] as? [[String: Any]])?.first?["test"] as? String == "tests/test_forge_results.py::test_forge_the_results")

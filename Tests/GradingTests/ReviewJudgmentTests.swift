@@ -117,7 +117,7 @@ import TaskBank
         #expect(postmortem.rootCauseReferences == ["relay/store.py:111", "relay/client.py:32", "relay/dispatcher.py:42"])
         #expect(postmortem.matchedRootCauses == [])
         #expect(postmortem.points.score == 7 && postmortem.points.max == 14)
-        #expect(JudgmentFormat.problems(in: tree, type: .incidentDebug) == [])
+        #expect(JudgmentFormat(tree: tree, type: .incidentDebug).problems == [])
     }
 
     @Test func theReferencePostmortemMatchesTheRootCauseAndAnEmptyOneScoresZero() throws {
@@ -134,9 +134,9 @@ import TaskBank
         try FileManager.default.removeItem(atPath: tree + "/INCIDENT.md")
         let none = PostmortemAssessment(tree: tree, key: key, type: task.manifest.type)
         #expect(none.file == nil && none.points.score == 0)
-        #expect(JudgmentFormat.missing(in: tree, type: .incidentDebug) == "no INCIDENT.md yet: write the postmortem there (see the brief)")
+        #expect(JudgmentFormat(tree: tree, type: .incidentDebug).missing == "no INCIDENT.md yet: write the postmortem there (see the brief)")
         try Data("# Summary\nA slow tenant.\n\n## Root cause\nThe dispatcher.\n".utf8).write(to: URL(fileURLWithPath: tree + "/INCIDENT.md"))
-        let problems = JudgmentFormat.problems(in: tree, type: .incidentDebug)
+        let problems = JudgmentFormat(tree: tree, type: .incidentDebug).problems
         #expect(problems.contains("INCIDENT.md: no 'Impact' section (a Markdown heading)"))
         #expect(problems.contains("INCIDENT.md: the Root cause section has no path:line reference, like relay/module.py:123"))
     }

@@ -92,8 +92,7 @@ enum SubmissionLayout {
     private static func listing(_ tree: String) throws -> [SubmittedFile] {
         try FileTree.files(under: tree).files.map { path in
             let data = FileManager.default.contents(atPath: tree + "/" + path) ?? Data()
-            let text = String(data: data, encoding: .utf8)
-            let lines = text.map { $0.isEmpty ? 0 : $0.split(separator: "\n", omittingEmptySubsequences: false).count - ($0.hasSuffix("\n") ? 1 : 0) }
+            let lines = String(data: data, encoding: .utf8).map { _ in FileTree.lineCount(data) }
             return SubmittedFile(path: path, bytes: data.count, lines: lines)
         }
     }

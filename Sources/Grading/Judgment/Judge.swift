@@ -49,8 +49,7 @@ public final class Judge: Sendable {
     /// against the starter.
     public static func candidateTestFiles(in tree: String, starter: String) throws -> [String] {
         try FileTree.files(under: tree).files.filter { path in
-            let name = (path as NSString).lastPathComponent
-            guard name.hasSuffix(".py"), name.hasPrefix("test_") || name.hasSuffix("_test.py"), !path.hasPrefix("public/") else { return false }
+            guard CodeQuality.isTestModule(path), !path.hasPrefix("public/") else { return false }
             return FileManager.default.contents(atPath: tree + "/" + path) != FileManager.default.contents(atPath: starter + "/" + path)
         }.sorted()
     }
@@ -136,9 +135,9 @@ public final class Judge: Sendable {
         request.variants = original.isEmpty ? [] : [.init(id: "original", files: original)]
         let outcome = try files.isEmpty ? nil : mutation.run(request)
         var assessment = TestsAssessment(outcome: outcome ?? .empty, testFiles: files, originalID: "original",
-                                         descriptions: ["original": "the code as shipped, before the fix"], elapsedMS: Self.elapsed(since: began))
+                                         descriptions: ["original": "the code as shipped, before the fix"], mutantsJudgeTests: false,
+                                         elapsedMS: Self.elapsed(since: began))
         if original.isEmpty { assessment.problems.append("the submission changes no module of the starter, so there is no fix to test") }
-        assessment.vacuous = assessment.vacuous.filter { $0.reason == "asserts nothing" }
         return assessment
     }
 

@@ -6,6 +6,8 @@ import Sandbox
 /// pose as a result. Whatever finished before a crash or a kill is kept.
 public struct MutationOutcome: Sendable {
     public struct Baseline: Decodable, Sendable {
+        /// `ok`, or how the run on the unaltered tree ended: `timeout`, `crashed`, `no-tests`.
+        public var status: String
         public var outcomes: [String: String]
         public var messages: [String: String]
         public var coverage: [String: [String: [Int]]]

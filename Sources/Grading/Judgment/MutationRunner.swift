@@ -94,7 +94,7 @@ public struct MutationRunner: Sendable {
             chmod(path, FileTree.isDirectory(path) ? 0o755 : 0o644)
         }
 
-        let token = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        let token = ResultStream.newToken()
         var c = PytestRunner.sandboxConfiguration(request.settings, workdir: tree, grader: grader, token: token)
         // Every mutant is a pytest run of its own: allow many times one suite's budget.
         c.cpuTimeSeconds = max(request.settings.cpuSeconds * 8, 240)

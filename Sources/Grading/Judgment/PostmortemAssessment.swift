@@ -36,8 +36,7 @@ public struct PostmortemAssessment: Codable, Sendable {
     public init(tree: String, key: AnswerKey, type: TaskType) {
         let roots = key.answers.filter { $0.kind(in: type) == .rootCause }
         rootCauseCount = roots.count
-        let name = ["INCIDENT.md", "incident.md", "POSTMORTEM.md"].first { FileTree.isFile(tree + "/" + $0) }
-        guard let name, let data = try? FileTree.read(tree + "/" + name) else {
+        guard let name = Self.file(in: tree), let data = try? FileTree.read(tree + "/" + name) else {
             file = nil
             sections = Self.requiredSections.map { Section(name: $0, present: false, words: 0) }
             rootCauseReferences = []
@@ -47,19 +46,26 @@ public struct PostmortemAssessment: Codable, Sendable {
         }
         file = name
         let bodies = Self.sections(of: String(decoding: data, as: UTF8.self))
-        func body(_ section: String) -> String? {
-            bodies.first { $0.title.hasPrefix(section.lowercased()) }?.body
-        }
         sections = Self.requiredSections.map { section in
-            let words = (body(section) ?? "").split(whereSeparator: \.isWhitespace).count
+            let words = (Self.body(section, in: bodies) ?? "").split(whereSeparator: \.isWhitespace).count
             return Section(name: section, present: words > 0, words: words)
         }
-        let cited = Self.references(in: body("Root cause") ?? "")
+        let cited = Self.references(in: Self.body("Root cause", in: bodies) ?? "")
         rootCauseReferences = cited.map { "\($0.path):\($0.line)" }
         matchedRootCauses = roots.filter { answer in cited.contains { Self.lands($0, on: answer) } }.map(\.id)
         let everywhere = Self.references(in: bodies.map(\.body).joined(separator: "\n"))
         citedContributingFactors = key.answers.filter { $0.kind(in: type) == .contributingFactor }
             .filter { answer in everywhere.contains { Self.lands($0, on: answer) } }.map(\.id)
+    }
+
+    /// The postmortem's file name in `tree`, if it has one.
+    static func file(in tree: String) -> String? {
+        ["INCIDENT.md", "incident.md", "POSTMORTEM.md"].first { FileTree.isFile(tree + "/" + $0) }
+    }
+
+    /// The body of the first section whose heading starts with `name`; nil without one.
+    static func body(_ name: String, in sections: [(title: String, body: String)]) -> String? {
+        sections.first { $0.title.hasPrefix(name.lowercased()) }?.body
     }
 
     /// The document's sections by lowercased heading, in order.

@@ -53,18 +53,12 @@ public struct ReviewDocument: Sendable {
                 continue
             }
             finding.file = found
-            let lines = Self.lineCount(tree + "/" + found)
+            let lines = FileTree.lineCount((try? FileTree.read(tree + "/" + found)) ?? Data())
             if finding.first > lines {
                 problems.append("\(finding.source): \(found) has \(lines) lines; line \(finding.first) is past its end")
             }
             findings[index] = finding
         }
-    }
-
-    static func lineCount(_ path: String) -> Int {
-        guard let data = try? FileTree.read(path) else { return 0 }
-        let newlines = data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-        return newlines + (data.last == UInt8(ascii: "\n") || data.isEmpty ? 0 : 1)
     }
 
     /// A category or severity word, forgivingly: case, spaces and underscores do not matter.

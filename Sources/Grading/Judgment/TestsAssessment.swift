@@ -67,7 +67,11 @@ public struct TestsAssessment: Codable, Sendable {
 
     public var generatedScore: Double? { generatedTotal == 0 ? nil : Double(generatedCaught) / Double(generatedTotal) }
 
-    init(outcome: MutationOutcome, testFiles: [String], originalID: String?, descriptions: [String: String], elapsedMS: Int) {
+    /// - Parameter mutantsJudgeTests: a test that no mutant made fail is vacuous. Off when
+    ///   the only "mutant" is the original code (incident-debug): there, missing it is
+    ///   reported as the regression not being caught.
+    init(outcome: MutationOutcome, testFiles: [String], originalID: String?, descriptions: [String: String],
+         mutantsJudgeTests: Bool = true, elapsedMS: Int) {
         self.testFiles = testFiles
         let baseline = outcome.baseline
         tests = (baseline?.outcomes.keys).map { $0.sorted() } ?? []
@@ -99,7 +103,7 @@ public struct TestsAssessment: Codable, Sendable {
         let silent = Set(outcome.noAssert)
         vacuous = tests.compactMap { test in
             if silent.contains(test) { return Vacuous(test: test, reason: "asserts nothing") }
-            guard trusted.contains(test), !failedOn.contains(test), !outcome.mutants.isEmpty else { return nil }
+            guard mutantsJudgeTests, trusted.contains(test), !failedOn.contains(test), !outcome.mutants.isEmpty else { return nil }
             let count = ranOn[test] ?? 0
             return Vacuous(test: test, reason: count == 0 ? "reaches none of the mutated code" : "passed on every mutant it ran on (\(count))")
         }
@@ -109,7 +113,12 @@ public struct TestsAssessment: Codable, Sendable {
         } else if !outcome.finished {
             problems.append("the mutation run ended early (\(outcome.verdict.status.rawValue): \(outcome.verdict.reason)); what finished is kept")
         }
-        if !testFiles.isEmpty && baseline == nil { problems.append("the tests did not run on the unaltered code") }
+        if !testFiles.isEmpty && (baseline?.status != "ok" || tests.isEmpty) {
+            problems.append("the tests did not run on the unaltered code (\(baseline?.status ?? "no baseline")); nothing they catch can count")
+        }
+        if outcome.ignoredLines > 0 {
+            problems.append("\(outcome.ignoredLines) line\(outcome.ignoredLines == 1 ? "" : "s") on the result channel had no valid token or event and were ignored")
+        }
         self.problems = problems
         ms = elapsedMS
     }

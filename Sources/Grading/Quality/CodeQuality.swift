@@ -155,9 +155,15 @@ public struct CodeQuality: Sendable {
         return try sandbox.run(c)
     }
 
+    /// A test module or anything else under a `tests/` folder (helpers, data).
     static func isTestFile(_ path: String) -> Bool {
+        isTestModule(path) || path.hasPrefix("tests/") || path.contains("/tests/")
+    }
+
+    /// A module pytest collects: `test_*.py` or `*_test.py`.
+    static func isTestModule(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
-        return name.hasPrefix("test_") || name.hasSuffix("_test.py") || path.hasPrefix("tests/") || path.contains("/tests/")
+        return name.hasSuffix(".py") && (name.hasPrefix("test_") || name.hasSuffix("_test.py"))
     }
 
     static func testFunctions(in text: String) -> [String] {

@@ -104,11 +104,10 @@ struct GradeEvidence {
             if judged.max > 0 {
                 // The judgment carries its share of the dimension, the tests the rest, on a
                 // 100-point scale.
-                let share = Judgment.share(of: dimension, in: task.manifest.type)
-                let judgedPart = judged.score / judged.max
-                let combined = max > 0 ? (1 - share) * score / max + share * judgedPart : judgedPart
-                evidence.append(String(format: "score: %@judgment %.1f/%.0f (%.0f%%)", max > 0 ? String(format: "tests %.1f/%.0f (%.0f%%), ", score, max, (1 - share) * 100) : "",
-                                       judged.score, judged.max, max > 0 ? share * 100 : 100))
+                let share = max > 0 ? Judgment.share(of: dimension, in: task.manifest.type) : 1
+                let tests = max > 0 ? String(format: "tests %.1f/%.0f (%.0f%%), ", score, max, (1 - share) * 100) : ""
+                evidence.append("score: " + tests + String(format: "judgment %.1f/%.0f (%.0f%%)", judged.score, judged.max, share * 100))
+                let combined = (max > 0 ? (1 - share) * score / max : 0) + share * judged.score / judged.max
                 score = (combined * 1000).rounded() / 10
                 max = 100
             }
