@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
     ],
     targets: [
         // libseccomp, found through pkg-config; used only by the orchestrator to compile profiles.
@@ -56,10 +58,33 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The HTTP/1.1 load generator behind `probe load`: SwiftNIO connections, hdrhistogram
+        // latencies, closed and open loop. Knows nothing about tasks or sandboxes.
+        .target(
+            name: "Load",
+            dependencies: [
+                "CProbeShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Load probes for load-hardening tasks: the candidate's service in the sandbox, a
+        // downstream stub, and one probe per planted defect.
+        .target(
+            name: "LoadProbes",
+            dependencies: [
+                "Load", "Sandbox", "TaskBank",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Running pytest on a task in the sandbox, and proving tasks with `probe validate`.
         .target(
             name: "Grading",
-            dependencies: ["Sandbox", "TaskBank", "Yams"]
+            dependencies: ["Sandbox", "TaskBank", "Load", "LoadProbes", "Yams"]
         ),
         .executableTarget(
             name: "ProbeCLI",
@@ -67,6 +92,8 @@ let package = Package(
                 "Sandbox",
                 "TaskBank",
                 "Grading",
+                "Load",
+                "LoadProbes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: staticExecutable
@@ -85,6 +112,21 @@ let package = Package(
             dependencies: ["Grading", "Sandbox", "TaskBank", "ProbeTestSupport"],
             // Hostile submissions, overlaid on a starter by the tamper tests; not bundled.
             exclude: ["Tamper", "Judgment"]
+        ),
+        .testTarget(
+            name: "LoadTests",
+            dependencies: [
+                "Load",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "LoadProbesTests",
+            dependencies: ["LoadProbes", "Load", "Sandbox", "TaskBank", "ProbeTestSupport", "Yams"],
+            // The purpose-built target service the probes run against; not bundled.
+            exclude: ["Services"]
         ),
         .testTarget(
             name: "SandboxSpecTests",

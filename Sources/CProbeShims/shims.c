@@ -97,6 +97,8 @@ ssize_t probe_recv_with_sender(int fd, void *buffer, size_t length, pid_t *sende
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) *sender = ((struct ucred *)CMSG_DATA(c))->pid;
     return n;
 }
+int probe_setns(int fd, int nstype) { return setns(fd, nstype); }
+
 int probe_loopback_up(void) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;

@@ -1,4 +1,5 @@
 import Foundation
+import LoadProbes
 import Sandbox
 import Synchronization
 import TaskBank
@@ -16,6 +17,9 @@ public final class Grader: Sendable {
     /// Rubric markers of each task's tests, from a reference run, for tests whose module a
     /// submission broke; measured once per task.
     private let referenceRubric = Mutex<[String: [String: [RubricTag]]]>([:])
+    /// The reference solution's load-probe figures per task, for relative thresholds;
+    /// measured once per task and grading session.
+    private let probeBaselines = Mutex<[String: [String: ProbeMeasurement]]>([:])
 
     public init(runner: PytestRunner, intake: SubmissionIntake, quality: CodeQuality, judge: Judge, tooling: [String: String]) {
         self.runner = runner
@@ -49,6 +53,12 @@ public final class Grader: Sendable {
                 evidence.judgment = try judge.assess(submission.tree, task: task, results: run.results)
             } catch {
                 evidence.judgment = Judgment(problems: ["the judgment graders could not run: \((error as? GradingError)?.message ?? "\(error)")"])
+            }
+            // Load probes run alone, after the tests: measurements need the cores to themselves.
+            if !task.manifest.probes.isEmpty && !evidence.integrity.contains(where: \.violation) {
+                let began = DispatchTime.now().uptimeNanoseconds
+                evidence.probes = try runProbes(on: submission.tree, task: task)
+                evidence.probesMS = (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000
             }
         } catch let error as GradingError {
             evidence.notGraded = error.message
@@ -85,6 +95,25 @@ public final class Grader: Sendable {
             throw GradingError(.io, "the grading jobs returned out of order")
         }
         return (try run.get(), (report, elapsed))
+    }
+
+    /// The task's load probes on the submission's tree, against the reference measured in the same session.
+    private func runProbes(on tree: String, task: TaskDefinition) throws -> [ProbeResult] {
+        let host = ServiceHost(runner: runner.sandbox, python: runner.python, memoryMiB: task.manifest.limits.memory.mebibytes,
+                               scratch: runner.workRoot)
+        let probes = ProbeRunner(task: task, host: host)
+        let baseline: [String: ProbeMeasurement]
+        if let known = probeBaselines.withLock({ $0[task.id] }) {
+            baseline = known
+        } else {
+            do {
+                baseline = try probes.referenceBaseline(scratch: runner.workRoot)
+            } catch {
+                throw GradingError(.io, "the reference could not be probed: \(error)")
+            }
+            probeBaselines.withLock { $0[task.id] = baseline }
+        }
+        return probes.run(source: tree, reference: baseline)
     }
 
     /// Each expected test's rubric markers: from this run's collection, else from a reference run.

@@ -1,4 +1,5 @@
 import Foundation
+import LoadProbes
 import TaskBank
 
 /// `probe validate`: proves, for each task, that the reference passes every test three times,
@@ -10,6 +11,8 @@ public struct TaskValidator: Sendable {
     public var sandboxesDirectory: String
     public var jobs: Int
     public var referenceRuns = 3
+    /// Run the load probes of tasks that have them (after the tests, one at a time).
+    public var runProbes = true
 
     public init(runner: PytestRunner, environment: PythonEnvironment, sandboxesDirectory: String, jobs: Int) {
         self.runner = runner
@@ -41,7 +44,11 @@ public struct TaskValidator: Sendable {
         var validations: [(folder: String, validation: TaskValidation)] = []
         for (index, task) in tasks.enumerated() {
             let mine = work.indices.filter { work[$0].task == index }.map { (work[$0].variant, runs[$0]) }
-            validations.append((task.directory, evaluate(task, schema: schema[index], runs: mine)))
+            var validation = evaluate(task, schema: schema[index], runs: mine)
+            if runProbes, schema[index].status == .passed, !task.manifest.probes.isEmpty {
+                validation.checks += probeChecks(task, progress: progress)
+            }
+            validations.append((task.directory, validation))
         }
         for (folder, directory, problems) in catalog.invalid {
             let checks = [ValidationCheck.failed("schema", "the task does not load (\(problems.errors.count) problem\(problems.errors.count == 1 ? "" : "s"))",

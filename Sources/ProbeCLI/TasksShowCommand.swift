@@ -27,7 +27,7 @@ struct TasksShowCommand: ParsableCommand {
         print("  bugs")
         for bug in task.bugs {
             print("    \(bug.name): \(bug.manifest.description)")
-            print("      caught by " + bug.manifest.caughtBy.map(\.raw).joined(separator: ", "))
+            print("      caught by " + (bug.manifest.caughtBy.map(\.raw) + bug.manifest.caughtByProbes.map { "probe " + $0 }).joined(separator: ", "))
         }
         if let key = task.answerKey {
             print("  answer key")

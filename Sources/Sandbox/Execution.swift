@@ -6,6 +6,8 @@ import SandboxSpec
 struct Execution {
     enum KillReason: Equatable {
         case wallTime, cpuTime, output
+        /// The caller asked for the end through its ``SandboxStopSignal``.
+        case stopped
         case interrupted(Int32)
     }
 
@@ -42,6 +44,7 @@ struct Execution {
         let launcher = try LauncherProcess.spawn(path: launcherPath, arguments: prepared.spec.arguments,
                                                  descriptors: descriptors)
         pipes.closeChildEnds()
+        configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories))
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
         var channel: [UInt8] = []
@@ -73,6 +76,7 @@ struct Execution {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             fds.append(pollfd(fd: launcherStatus == nil ? launcher.pidfd : -1, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: signals?.fd ?? -1, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: launcherStatus == nil ? configuration.stopSignal?.fd ?? -1 : -1, events: Int16(POLLIN), revents: 0))
             if poll(&fds, nfds_t(fds.count), Int32(timeout)) < 0 && errno != EINTR {
                 // Never leave a sandbox running unwatched: kill it, reap it, then report.
                 loopError = SandboxError.system("poll", errno: errno)
@@ -104,6 +108,7 @@ struct Execution {
                 endedAt = Clock.milliseconds()
             }
             if let signals, fds[signalIndex].revents != 0, let signal = signals.take() { stop(.interrupted(signal)) }
+            if fds[signalIndex + 1].revents != 0 { stop(.stopped) }
             let checked = Clock.milliseconds()
             if launcherStatus == nil && checked >= wallDeadline { stop(.wallTime) }
             if launcherStatus == nil && checked >= cpuCheckedAt + UInt64(Self.cpuPollMillis) {

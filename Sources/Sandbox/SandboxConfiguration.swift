@@ -30,9 +30,22 @@ public struct SandboxConfiguration: Sendable {
     /// Called with each chunk read from the result channel as it arrives, for live progress.
     /// The verdict still holds the whole channel.
     public var channelObserver: (@Sendable ([UInt8]) -> Void)?
+    /// Told once the launcher runs: its pid and the run's cgroups, so a caller can find the
+    /// sandbox's namespaces and sample its process tree while it runs.
+    public var startObserver: (@Sendable (SandboxStart) -> Void)?
+    /// Ends the run when another thread asks, e.g. a service the grader is done with.
+    public var stopSignal: SandboxStopSignal?
     public var command: [String] = []
 
     public init() {}
+}
+
+/// What ``SandboxConfiguration/startObserver`` learns about a run that has started.
+public struct SandboxStart: Sendable {
+    /// The launcher, in the host's pid namespace; the sandbox's namespaces belong to its children.
+    public var launcherPID: Int32
+    /// The run's cgroup directories; each one's `cgroup.procs` lists the whole tree.
+    public var cgroupDirectories: [String]
 }
 
 extension SandboxConfiguration {

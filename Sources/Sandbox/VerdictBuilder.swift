@@ -89,6 +89,9 @@ struct VerdictBuilder {
         if killReason == .wallTime {
             return (.wallTimeLimit, "still running after the \(c.wallTimeSeconds) s wall-time limit; the whole tree was killed")
         }
+        if killReason == .stopped {
+            return (.signaled, "stopped by probe when it no longer needed the target; the whole tree was killed")
+        }
         if case .interrupted(let number) = killReason {
             return (.signaled, "probe received signal \(number) and killed the sandbox")
         }

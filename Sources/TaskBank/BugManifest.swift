@@ -1,11 +1,13 @@
 import Foundation
 
-/// `bugs/<name>/bug.yaml`: what a planted bug plays, and which tests must catch it.
+/// `bugs/<name>/bug.yaml`: what a planted bug plays, and which tests and load probes must catch it.
 public struct BugManifest: Decodable, Sendable {
     /// One line, for reports.
     public var description: String
     /// Tests that must each fail on the bug.
     public var caughtBy: [TestID]
+    /// Load probes (by name, from task.yaml's `probes`) that must each fail on the bug.
+    public var caughtByProbes: [String]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case description
@@ -19,9 +21,25 @@ public struct BugManifest: Decodable, Sendable {
             let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return line.isEmpty || line.contains("\n") ? nil : line
         }, expected: "a one-line description")
-        caughtBy = try c.decode([TestID].self, forKey: .caughtBy)
-        guard !caughtBy.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: .caughtBy, in: c, debugDescription: "expected at least one test id that must fail on this bug")
+        // A test id has `::`; anything else must be the name of one of the task's load probes,
+        // which TaskChecker verifies once task.yaml is known.
+        let entries = try c.decode([String].self, forKey: .caughtBy)
+        caughtBy = []
+        caughtByProbes = []
+        for entry in entries {
+            if entry.contains("::") {
+                guard let id = TestID(entry) else {
+                    throw DecodingError.dataCorruptedError(forKey: .caughtBy, in: c, debugDescription: "'\(entry)': expected \(TestID.expected)")
+                }
+                caughtBy.append(id)
+            } else if ProbeSpec.isValidName(entry) {
+                caughtByProbes.append(entry)
+            } else {
+                throw DecodingError.dataCorruptedError(forKey: .caughtBy, in: c, debugDescription: "'\(entry)': expected \(TestID.expected), or the name of a load probe")
+            }
+        }
+        guard !entries.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .caughtBy, in: c, debugDescription: "expected at least one test id (or load probe) that must fail on this bug")
         }
     }
 }

@@ -46,7 +46,28 @@ struct TaskChecker {
         let task = TaskDefinition(manifest: manifest, directory: directory, bugs: bugs, answerKey: key)
         checkBugChanges(task)
         checkMutation(manifest)
+        checkProbes(task)
         return task
+    }
+
+    /// Load probes: the scripts the service names under load/ exist, and every probe a bug
+    /// is `caught_by` is one of the task's.
+    private mutating func checkProbes(_ task: TaskDefinition) {
+        let manifest = task.manifest
+        if let service = manifest.service {
+            for (field, command) in [("service.start", service.start), ("service.setup", service.setup ?? [])] {
+                for argument in command where argument.hasPrefix("load/") && !FileTree.isFile(directory + "/" + argument) {
+                    problem(.missingFile, argument, "named by task.yaml's \(field), but it does not exist")
+                }
+            }
+        }
+        let names = Set(manifest.probes.map(\.name))
+        for bug in task.bugs {
+            for probe in bug.manifest.caughtByProbes where !names.contains(probe) {
+                problem(.unknownTest, "bugs/\(bug.name)/bug.yaml", field: "caught_by",
+                        "'\(probe)' is not a test id, nor one of the task's probes\(names.isEmpty ? "" : " (" + names.sorted().joined(separator: ", ") + ")")")
+            }
+        }
     }
 
     /// A regression-tests task names the modules its mutants change and the original bug.

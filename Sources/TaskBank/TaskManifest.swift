@@ -15,6 +15,10 @@ public struct TaskManifest: Decodable, Sendable {
     public var tests: Buckets
     /// How a regression-tests task scores the candidate's tests with mutants.
     public var mutation: Mutation?
+    /// How a load-hardening task's service starts, for its load probes.
+    public var service: ServiceSpec?
+    /// Load probes run against the live service; each names the rubric dimension it scores.
+    public var probes: [ProbeSpec]
 
     public struct Mutation: Decodable, Sendable {
         /// Python files of the reference tree whose generated mutants the tests must catch.
@@ -140,7 +144,7 @@ public struct TaskManifest: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, type, title, timebox, python, limits, sandbox, rubric, tests, mutation
+        case id, type, title, timebox, python, limits, sandbox, rubric, tests, mutation, service, probes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -159,6 +163,15 @@ public struct TaskManifest: Decodable, Sendable {
         rubric = try Self.decodeRubric(c)
         tests = try c.decode(Buckets.self, forKey: .tests)
         mutation = try c.decodeIfPresent(Mutation.self, forKey: .mutation)
+        service = try c.decodeIfPresent(ServiceSpec.self, forKey: .service)
+        probes = try c.decodeIfPresent([ProbeSpec].self, forKey: .probes) ?? []
+        if !probes.isEmpty && service == nil {
+            throw DecodingError.dataCorruptedError(forKey: .probes, in: c, debugDescription: "load probes need a service: section that says how to start the service")
+        }
+        var names: Set<String> = []
+        for probe in probes where !names.insert(probe.name).inserted {
+            throw DecodingError.dataCorruptedError(forKey: .probes, in: c, debugDescription: "probe name '\(probe.name)' is used twice")
+        }
     }
 
     private static func decodeRubric(_ c: KeyedDecodingContainer<CodingKeys>) throws -> [RubricDimension: Int] {

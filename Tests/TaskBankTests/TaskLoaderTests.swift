@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    @Test func loadProbesAreCheckedByKindAndNeedAService() throws {
+        let probe = "probes:\n  - {name: listing, kind: n-plus-one, request: \"GET /items?limit={size}\", sizes: [10, 100]}\n"
+        try withFixture { fixture in
+            try fixture.edit("task.yaml", replacing: "tests:\n", with: probe + "tests:\n")
+            #expect(try problems(fixture).first?.message == "load probes need a service: section that says how to start the service")
+            let service = "service: {start: [python, -m, app], setup: [python, load/seed.py], port_env: PORT, readiness: /health, startup_timeout: 5s}\n"
+            try fixture.edit("task.yaml", replacing: "probes:\n", with: service + "probes:\n")
+            let missing = try problems(fixture).map { "\($0.file.split(separator: "/").suffix(2).joined(separator: "/")): \($0.message)" }
+            #expect(missing == ["load/seed.py: named by task.yaml's service.setup, but it does not exist"])
+            // A field of another kind is refused, naming the fields this kind takes.
+            try fixture.edit("task.yaml", replacing: "sizes: [10, 100]}", with: "sizes: [10, 100], keys: 5}")
+            let wrongKind = try #require(try problems(fixture).first)
+            #expect(wrongKind.field == "probes[0].keys")
+            #expect(wrongKind.message.contains("not a field of a n-plus-one probe; expected one of:"))
+            try fixture.edit("task.yaml", replacing: "sizes: [10, 100], keys: 5}", with: "sizes: [100, 10]}")
+            #expect(try problems(fixture).first?.message == "expected two list sizes, small then large, like [10, 100]")
+            try fixture.edit("task.yaml", replacing: "GET /items?limit={size}", with: "FETCH /items?limit={size}")
+            #expect(try problems(fixture).first?.message.contains("expected a method and a path, like GET /products?limit=20") == true)
+        }
+    }
+
     @Test func misspeltFieldIsRefusedNotIgnored() throws {
         try withFixture { fixture in
             try fixture.edit("task.yaml", replacing: "  pass_to_pass:", with: "  pass_to_passs:")

@@ -101,6 +101,8 @@ int probe_set_passcred(int fd);
 ssize_t probe_recv_with_sender(int fd, void *buffer, size_t length, pid_t *sender);
 /// Brings the loopback interface of the current network namespace up.
 int probe_loopback_up(void);
+/// Moves the calling thread into the namespace behind `fd` (setns(2)); `nstype` 0 accepts any.
+int probe_setns(int fd, int nstype);
 
 // mount(2) flags (sys/mount.h is not in Swift's Glibc module).
 #define PROBE_MS_RDONLY      1UL

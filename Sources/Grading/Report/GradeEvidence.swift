@@ -1,4 +1,5 @@
 import Foundation
+import LoadProbes
 import TaskBank
 
 /// What grading one submission gathered, before it becomes a report for one audience.
@@ -14,6 +15,8 @@ struct GradeEvidence {
     var integrity: [IntegrityFinding] = []
     var rubric: [String: [RubricTag]] = [:]
     var judgment: Judgment?
+    var probes: [ProbeResult] = []
+    var probesMS: UInt64 = 0
     var notGraded: String?
     var wallMS: UInt64 = 0
 
@@ -55,10 +58,11 @@ struct GradeEvidence {
             verdict: verdict, score: .init(percent: nil, humanPending: []), tests: visible,
             hiddenSummary: audience == .candidate ? .init(total: hidden.count, passed: hidden.filter { $0.outcome == .passed }.count) : nil,
             dimensions: dimensions, integrity: integrity, codeQuality: quality,
-            judgment: audience == .grader ? judgment : judgment?.redactedForCandidate(), probes: [], tooling: tooling,
+            judgment: audience == .grader ? judgment : judgment?.redactedForCandidate(), probes: audience == .grader ? probes : probes.map(\.redactedForCandidate), tooling: tooling,
             sandbox: .init(profile: manifest.sandbox.profile,
                            layers: Dictionary(uniqueKeysWithValues: (run?.verdict.layers ?? [:]).map { ($0.key.rawValue, $0.value) })),
-            timing: .init(startedAt: startedAt, wallMS: wallMS, testsMS: run?.wallMS ?? 0, codeQualityMS: qualityMS))
+            timing: .init(startedAt: startedAt, wallMS: wallMS, testsMS: run?.wallMS ?? 0, codeQualityMS: qualityMS,
+                          probesMS: probesMS))
         report.rescore()
         return report
     }
@@ -98,6 +102,14 @@ struct GradeEvidence {
             evidence.append("\(test.id) \(mark) (weight \(tag.weight))\(test.outcome == .passed || headline.isEmpty ? "" : ": " + headline)")
         }
         if hiddenTotal > 0 { evidence.append("hidden tests: \(hiddenPassed) of \(hiddenTotal) passed") }
+        // Each load probe counts like a test of its weight, with what it measured as evidence.
+        for probe in probes where probe.rubric == dimension {
+            max += Double(probe.weight)
+            if probe.passed { score += Double(probe.weight) }
+            let detail = probe.passed ? probe.checks.map { "\($0.name) \($0.actual)" } : probe.failures
+            evidence.append("load probe \(probe.name) \(probe.passed ? "passed" : "failed") (weight \(probe.weight))"
+                            + (detail.isEmpty ? "" : ": " + detail.joined(separator: "; ")))
+        }
         evidence += qualityEvidence(for: dimension)
         if let judged = judgment?.points(for: dimension, type: task.manifest.type, audience: audience) {
             evidence += judged.evidence

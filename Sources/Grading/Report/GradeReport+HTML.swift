@@ -29,6 +29,7 @@ extension GradeReport {
             body += integrity.map { "<li class=\"\($0.violation ? "violation" : "notice")\"><b>\($0.violation ? "violation" : "notice")</b> \(e($0.kind.rawValue)) <code>\(e($0.subject))</code>: \(e($0.detail))</li>" }.joined()
             body += "</ul></section>\n"
         }
+        body += probesHTML
         body += "<section><h2>Tests</h2>"
         if let hiddenSummary { body += "<p>Hidden tests: \(hiddenSummary.passed) of \(hiddenSummary.total) passed.</p>" }
         body += "<table><tr><th>Test</th><th>Bucket</th><th>Outcome</th><th>ms</th><th>Message</th></tr>"
@@ -40,7 +41,7 @@ extension GradeReport {
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(e(task.title)): \(e(submission.name))</title>
-        <style>\(Self.style)</style></head>
+        <style>\(Self.style)\(probes.isEmpty ? "" : Self.probeStyle)</style></head>
         <body>
         \(body)</body></html>
 

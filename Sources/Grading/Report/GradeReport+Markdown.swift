@@ -29,6 +29,7 @@ extension GradeReport {
         }
         out += "\n## Tests\n\n| Test | Bucket | Outcome | ms |\n|---|---|---|---|\n"
         for test in tests { out += "| `\(test.id)` | \(test.bucket) | \(test.outcome.rawValue) | \(test.durationMS) |\n" }
+        out += probesMarkdown
         if !integrity.isEmpty {
             out += "\n## Integrity\n\n"
             for finding in integrity {

@@ -1,4 +1,5 @@
 import Foundation
+import LoadProbes
 import TaskBank
 
 /// `report.json`: everything `probe grade` found about one submission, tied to the rubric.
@@ -28,8 +29,8 @@ public struct GradeReport: Codable, Sendable {
     public var codeQuality: CodeQualityReport?
     /// The judgment graders' findings: review matching, mutation scoring, the postmortem.
     public var judgment: Judgment?
-    /// Load-probe results, once load probes exist for the task type.
-    public var probes: [String]
+    /// Load-probe results (load-hardening tasks): checks, figures, load phases, RSS samples.
+    public var probes: [ProbeResult]
     public var tooling: [String: String]
     public var sandbox: SandboxInfo
     public var timing: Timing
@@ -142,12 +143,14 @@ public struct GradeReport: Codable, Sendable {
         public var wallMS: UInt64
         public var testsMS: UInt64
         public var codeQualityMS: UInt64
+        public var probesMS: UInt64 = 0
 
         enum CodingKeys: String, CodingKey {
             case startedAt = "started_at"
             case wallMS = "wall_ms"
             case testsMS = "tests_ms"
             case codeQualityMS = "code_quality_ms"
+            case probesMS = "probes_ms"
         }
     }
 

@@ -1,0 +1,32 @@
+import Load
+import TaskBank
+
+extension ProbeMeter {
+    /// Closed-loop load at the probe's concurrency.
+    func measureLatency() throws -> ProbeMeasurement {
+        var measured = ProbeMeasurement()
+        let report = try run(plan(spec.request, body: spec.body), label: "load", into: &measured)
+        measured["p50_ms"] = Self.milliseconds(report.latencyIncludingTimeoutsUs.p50)
+        measured["p99_ms"] = Self.milliseconds(report.latencyIncludingTimeoutsUs.p99)
+        measured["rps"] = report.requestsPerSecond
+        measured["error_rate"] = Self.errorRate(report)
+        return measured
+    }
+
+    static func latencyChecks(_ spec: ProbeSpec, _ m: ProbeMeasurement, reference: ProbeMeasurement?) -> [ProbeResult.Check] {
+        var checks: [ProbeResult.Check] = [.atMost("error rate", m["error_rate"] ?? 1, spec.maxErrorRate ?? 0.01)]
+        if let cap = spec.p50Ms { checks.append(.atMost("p50", m["p50_ms"] ?? .infinity, cap, unit: " ms")) }
+        if let cap = spec.p99Ms { checks.append(.atMost("p99", m["p99_ms"] ?? .infinity, cap, unit: " ms")) }
+        if let floor = spec.minRPS { checks.append(.atLeast("throughput", m["rps"] ?? 0, floor, unit: " req/s")) }
+        if let factor = spec.relativeP99, let base = reference?["p99_ms"] {
+            // A reference p99 under a millisecond is noise; compare against at least 1 ms.
+            checks.append(.atMost("p99 against the reference's \(ProbeResult.Check.format(base)) ms",
+                                  m["p99_ms"] ?? .infinity, factor * max(base, 1), unit: " ms"))
+        }
+        if let fraction = spec.relativeRPS, let base = reference?["rps"] {
+            checks.append(.atLeast("throughput against the reference's \(ProbeResult.Check.format(base)) req/s",
+                                   m["rps"] ?? 0, fraction * base, unit: " req/s"))
+        }
+        return checks
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Sandbox
+import TaskBank
+
+/// Runs a task's load probes: each probe on a fresh service (so one probe's cache or leak
+/// cannot skew the next), judged against its thresholds and against the reference solution
+/// measured in the same run.
+public struct ProbeRunner: Sendable {
+    public let service: ServiceSpec?
+    public let probes: [ProbeSpec]
+    /// The task's folder: `load/` paths in the service's commands are under it.
+    public let taskDirectory: String
+    public let host: ServiceHost
+    /// The task, when there is one, to materialize its variants.
+    private let task: TaskDefinition?
+
+    public init(task: TaskDefinition, host: ServiceHost) {
+        self.init(service: task.manifest.service, probes: task.manifest.probes, taskDirectory: task.directory, host: host, task: task)
+    }
+
+    /// Probes for a service that is not part of a task (tests, ad-hoc runs).
+    public init(service: ServiceSpec?, probes: [ProbeSpec], taskDirectory: String, host: ServiceHost) {
+        self.init(service: service, probes: probes, taskDirectory: taskDirectory, host: host, task: nil)
+    }
+
+    private init(service: ServiceSpec?, probes: [ProbeSpec], taskDirectory: String, host: ServiceHost, task: TaskDefinition?) {
+        self.service = service
+        self.probes = probes
+        self.taskDirectory = taskDirectory
+        self.host = host
+        self.task = task
+    }
+
+    /// Measures one probe on a service started from the tree at `source`.
+    public func measure(_ probe: ProbeSpec, source: String) -> Result<ProbeMeasurement, LoadProbesError> {
+        guard let spec = service else {
+            return .failure(LoadProbesError(.system, "\(taskDirectory)/task.yaml has probes but no service: section"))
+        }
+        let running: RunningService
+        do {
+            running = try RunningService.start(spec, source: source, taskRoot: taskDirectory, host: host)
+        } catch let error as LoadProbesError {
+            return .failure(error)
+        } catch {
+            return .failure(LoadProbesError(.system, "\(error)"))
+        }
+        let measured = Result<ProbeMeasurement, Error> { try ProbeMeter(spec: probe, service: running).measure() }
+        let endedOnItsOwn = running.hasEnded
+        let verdict = running.stop()
+        if endedOnItsOwn {
+            return .failure(LoadProbesError(.serviceFailed, "the service ended during the probe (\(verdict.status.rawValue): \(verdict.reason))\(tail(verdict.stderr))"))
+        }
+        switch measured {
+        case .success(let measurement): return .success(measurement)
+        case .failure(let error as LoadProbesError): return .failure(error)
+        case .failure(let error): return .failure(LoadProbesError(.serviceFailed, "\(error)"))
+        }
+    }
+
+    /// The verdict of one probe from its measurement (or failure to measure).
+    public func result(_ probe: ProbeSpec, _ measured: Result<ProbeMeasurement, LoadProbesError>,
+                       reference: ProbeMeasurement?) -> ProbeResult {
+        var result = ProbeResult(name: probe.name, kind: probe.kind, rubric: probe.rubric, weight: probe.weight,
+                                 defect: probe.defect, passed: false, error: nil, checks: [], metrics: [:],
+                                 referenceMetrics: reference?.metrics, phases: [], samples: [], notes: [])
+        switch measured {
+        case .failure(let error):
+            result.error = error.message
+        case .success(let m):
+            result.checks = ProbeMeter.checks(probe, m, reference: reference)
+            result.passed = result.checks.allSatisfy(\.passed)
+            result.metrics = m.metrics
+            result.phases = m.phases
+            result.samples = m.samples
+            result.notes = m.notes
+        }
+        return result
+    }
+
+    /// Measures every probe on the reference tree, for relative thresholds.
+    public func referenceBaseline(scratch: String, only names: [String]? = nil) throws -> [String: ProbeMeasurement] {
+        try withTree(.reference, scratch: scratch) { source in
+            var baseline: [String: ProbeMeasurement] = [:]
+            for probe in probes where names?.contains(probe.name) ?? true {
+                if case .success(let measured) = measure(probe, source: source) { baseline[probe.name] = measured }
+            }
+            return baseline
+        }
+    }
+
+    /// Runs `probes` (all by default) on the tree at `source`.
+    public func run(source: String, only names: [String]? = nil, reference: [String: ProbeMeasurement],
+                    progress: (ProbeResult) -> Void = { _ in }) -> [ProbeResult] {
+        probes.filter { names?.contains($0.name) ?? true }.map { probe in
+            let outcome = result(probe, measure(probe, source: source), reference: reference[probe.name])
+            progress(outcome)
+            return outcome
+        }
+    }
+
+    /// Materializes a task variant in a temporary folder for the length of `body`.
+    public func withTree<T>(_ variant: TaskVariant, scratch: String, _ body: (String) throws -> T) throws -> T {
+        guard let task else { throw LoadProbesError(.system, "no task to make the \(variant) tree of") }
+        let folder = try FileTree.makeTemporaryDirectory(prefix: "probe-tree", in: scratch)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try task.materialize(variant, into: folder)
+        return try body(folder)
+    }
+}

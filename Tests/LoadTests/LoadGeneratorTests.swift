@@ -1,0 +1,147 @@
+import Load
+import Testing
+
+/// The generator against a server that counts and misbehaves on purpose: every request is
+/// accounted for, timeouts are errors and never dropped, and the open-loop schedule holds.
+@Suite(.serialized) struct LoadGeneratorTests {
+    func plan(_ server: TestServer, _ path: String) -> LoadPlan {
+        LoadPlan(host: "127.0.0.1", port: server.port, requests: [RequestTemplate(path: path)])
+    }
+
+    @Test func exactRequestCountsAreSentAnsweredAndSeenByTheServer() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var plan = plan(server, "/ok")
+        plan.connections = 8
+        plan.requestLimit = 1000
+        plan.duration = 30
+        let report = try LoadGenerator.run(plan)
+        #expect(report.sent == 1000)
+        #expect(report.completed == 1000)
+        #expect(report.statuses == ["200": 1000])
+        #expect(report.unanswered == 0)
+        #expect(report.errorCount == 0)
+        #expect(server.count == 1000)
+    }
+
+    @Test func twoEventLoopsMergeTheirHistograms() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var plan = plan(server, "/ok")
+        plan.connections = 6
+        plan.eventLoops = 2
+        plan.requestLimit = 600
+        plan.duration = 30
+        let report = try LoadGenerator.run(plan)
+        #expect(report.eventLoops == 2)
+        #expect(report.completed == 600)
+        #expect(server.count == 600)
+        #expect(report.windows.map(\.completed).reduce(0, +) == 600)
+        #expect(report.latencyUs.p50 > 0 && report.latencyUs.max >= report.latencyUs.p99)
+    }
+
+    @Test func aHungServerCountsEveryRequestAsATimeoutRecordedAtTheDeadline() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var plan = plan(server, "/hang")
+        plan.connections = 4
+        plan.duration = 0.5
+        plan.timeout = 0.2
+        let report = try LoadGenerator.run(plan)
+        #expect(report.completed == 0)
+        #expect(report.sent > 4)
+        // Every request sent ended as a timeout: none vanished.
+        #expect(report.errors(.timeout) == report.sent)
+        #expect(report.unanswered == report.sent)
+        #expect(report.latencyUs.p50 == 0)
+        #expect(report.latencyIncludingTimeoutsUs.p50 >= 200_000)
+        #expect(report.latencyIncludingTimeoutsUs.p50 < 260_000)
+        #expect(server.count == report.sent)
+    }
+
+    @Test func theOpenLoopScheduleHolds() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var plan = plan(server, "/ok")
+        plan.connections = 4
+        plan.mode = .open(rate: 200)
+        plan.duration = 1
+        let report = try LoadGenerator.run(plan)
+        // 200 req/s for 1 s: 4 connections, one slot every 20 ms each, staggered by 5 ms.
+        #expect(report.sent == 200)
+        #expect(report.completed == 200)
+        #expect(report.droppedSends == 0)
+        #expect(report.lateSends < 10)
+        #expect(report.latencyUncorrectedUs != nil)
+    }
+
+    @Test func openLoopLatencyIsCorrectedForCoordinatedOmission() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var plan = plan(server, "/stall-first")
+        plan.connections = 1
+        plan.mode = .open(rate: 100)
+        plan.duration = 1
+        let report = try LoadGenerator.run(plan)
+        let uncorrected = try #require(report.latencyUncorrectedUs)
+        // One 300 ms stall held back ~30 scheduled sends: they are late, and their corrected
+        // latency counts the wait. Uncorrected, only the stalled request itself is slow.
+        #expect(report.lateSends >= 20)
+        #expect(report.latencyUs.p90 >= 50_000)
+        #expect(uncorrected.p90 < 20_000)
+        #expect(report.completed == report.sent)
+    }
+
+    @Test func errorsAreClassified() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var unavailable = plan(server, "/503")
+        unavailable.connections = 2
+        unavailable.requestLimit = 50
+        let down = try LoadGenerator.run(unavailable)
+        #expect(down.errors(.status5xx) == 50)
+        #expect(down.completed == 50)
+
+        var cut = plan(server, "/cut")
+        cut.connections = 1
+        cut.requestLimit = 5
+        let eof = try LoadGenerator.run(cut)
+        #expect(eof.errors(.eof) == 5)
+        #expect(eof.unanswered == 5)
+        #expect(eof.completed == 0)
+
+        // Nothing listens on the server's port once it is shut down.
+        let port = server.port
+        server.shutdown()
+        var refused = LoadPlan(host: "127.0.0.1", port: port, requests: [RequestTemplate(path: "/")])
+        refused.connections = 1
+        refused.duration = 0.2
+        let nobody = try LoadGenerator.run(refused)
+        #expect(nobody.errors(.connectionRefused) > 0)
+        #expect(nobody.sent == 0)
+    }
+
+    @Test func templatedRequestsCarryTheirSequenceNumber() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var plan = plan(server, "/echo-n?n={n}")
+        plan.connections = 3
+        plan.requestLimit = 30
+        plan.sequenceOffset = 100
+        plan.keepBodies = true
+        let report = try LoadGenerator.run(plan)
+        #expect(report.bodies.map(\.body) == (100..<130).map { "{\"n\": \($0)}" })
+    }
+
+    @Test func badPlansAreRefusedNamingTheOption() throws {
+        #expect(throws: LoadError.self) { try LoadPlan(url: "https://example.com/") }
+        #expect(throws: LoadError.self) { try LoadPlan(url: "http://127.0.0.1:99999/") }
+        var plan = try LoadPlan(url: "http://127.0.0.1:8080/x?y=1")
+        #expect(plan.port == 8080 && plan.requests[0].path == "/x?y=1")
+        plan.connections = 0
+        #expect { try plan.validate() } throws: { ($0 as? LoadError)?.message.contains("--connections") == true }
+        plan.connections = 1
+        plan.mode = .open(rate: -1)
+        #expect { try plan.validate() } throws: { ($0 as? LoadError)?.message.contains("--rate") == true }
+    }
+}
