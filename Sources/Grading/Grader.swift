@@ -107,7 +107,7 @@ public final class Grader: Sendable {
             baseline = known
         } else {
             do {
-                baseline = try probes.referenceBaseline(scratch: runner.workRoot)
+                baseline = try probes.referencePass(scratch: runner.workRoot).baseline
             } catch {
                 throw GradingError(.io, "the reference could not be probed: \(error)")
             }

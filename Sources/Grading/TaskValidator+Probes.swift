@@ -26,15 +26,11 @@ extension TaskValidator {
         var baseline: [String: ProbeMeasurement] = [:]
         var referenceDetails: [String] = []
         do {
-            try probes.withTree(.reference, scratch: runner.workRoot) { source in
-                for probe in probes.probes {
-                    let measured = probes.measure(probe, source: source)
-                    if case .success(let m) = measured { baseline[probe.name] = m }
-                    let result = probes.result(probe, measured, reference: try? measured.get())
-                    progress("\(task.id) reference probe \(probe.name): \(result.passed ? "passed" : "failed")")
-                    if !result.passed { referenceDetails += result.failures.map { "\(probe.name): \($0)" } }
-                }
+            let pass = try probes.referencePass(scratch: runner.workRoot) { result in
+                progress("\(task.id) reference probe \(result.name): \(result.passed ? "passed" : "failed")")
             }
+            baseline = pass.baseline
+            for result in pass.results where !result.passed { referenceDetails += result.failures.map { "\(result.name): \($0)" } }
         } catch {
             referenceDetails.append("the reference tree could not be made: \(error)")
         }

@@ -39,7 +39,7 @@ final class LoadConnection {
 /// The first handler of a connection's pipeline: it turns the request head that passed the
 /// response decoder (which watches request heads, to know which answers have no body) into
 /// the request's prebuilt bytes.
-final class RequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
+final class RequestWriter: ChannelOutboundHandler {
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = ByteBuffer
     /// The bytes of the request whose head is written next.

@@ -270,8 +270,10 @@ final class LoadWorker: @unchecked Sendable {
             let refused = connect.connectionErrors.contains { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }
             return refused ? .connectionRefused : .other
         }
-        if error is ChannelError, case .connectTimeout = error as! ChannelError { return .timeout }
-        if error is ChannelError { return .eof }
+        if let channel = error as? ChannelError {
+            if case .connectTimeout = channel { return .timeout }
+            return .eof
+        }
         return .other
     }
 }

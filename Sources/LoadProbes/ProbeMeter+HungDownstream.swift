@@ -11,6 +11,7 @@ extension ProbeMeter {
             throw LoadProbesError(.system, "a hung-downstream probe needs service.downstream in task.yaml")
         }
         var measured = ProbeMeasurement()
+        let callsBefore = stub.requestCount()
         stub.set(spec.fault == .hang ? .hang : .delay(spec.faultDelay))
         let report: LoadReport
         do {
@@ -19,7 +20,9 @@ extension ProbeMeter {
             stub.set(.healthy)
             throw error
         }
+        let calls = stub.requestCount() - callsBefore
         stub.set(.healthy)
+        measured["downstream_calls"] = Double(calls)
         measured["p99_ms"] = Self.milliseconds(report.latencyIncludingTimeoutsUs.p99)
         measured["timeouts"] = Double(report.errors(.timeout))
         measured["unanswered"] = Double(report.unanswered)
@@ -29,7 +32,8 @@ extension ProbeMeter {
         measured["answered"] = Double(report.completed)
         measured.notes.append("during the fault: \(report.completed) answered "
                               + report.statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: ", ")
-                              + ", \(report.errors(.timeout)) timed out at the \(ProbeResult.Check.format(spec.timeout)) s deadline")
+                              + ", \(report.errors(.timeout)) timed out at the \(ProbeResult.Check.format(spec.timeout)) s deadline; "
+                              + "the service called the downstream \(calls) times")
 
         // Recovery: poll until an answer shows the downstream is used again.
         let lifted = DispatchTime.now().uptimeNanoseconds

@@ -77,14 +77,26 @@ public struct ProbeRunner: Sendable {
         return result
     }
 
-    /// Measures every probe on the reference tree, for relative thresholds.
-    public func referenceBaseline(scratch: String, only names: [String]? = nil) throws -> [String: ProbeMeasurement] {
+    /// What one pass of the probes over the reference gives: its figures, the baseline for
+    /// relative thresholds, and its own verdicts, judged against those same figures.
+    public struct ReferencePass: Sendable {
+        public var baseline: [String: ProbeMeasurement] = [:]
+        public var results: [ProbeResult] = []
+    }
+
+    /// Measures every probe (or those named) on the reference tree, once.
+    public func referencePass(scratch: String, only names: [String]? = nil,
+                              progress: (ProbeResult) -> Void = { _ in }) throws -> ReferencePass {
         try withTree(.reference, scratch: scratch) { source in
-            var baseline: [String: ProbeMeasurement] = [:]
+            var pass = ReferencePass()
             for probe in probes where names?.contains(probe.name) ?? true {
-                if case .success(let measured) = measure(probe, source: source) { baseline[probe.name] = measured }
+                let measured = measure(probe, source: source)
+                if case .success(let figures) = measured { pass.baseline[probe.name] = figures }
+                let outcome = result(probe, measured, reference: try? measured.get())
+                progress(outcome)
+                pass.results.append(outcome)
             }
-            return baseline
+            return pass
         }
     }
 

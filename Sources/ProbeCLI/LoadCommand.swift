@@ -1,4 +1,5 @@
 import ArgumentParser
+import Grading
 import Load
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -85,7 +86,6 @@ struct LoadCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .useDefaultKeys
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(LoadSummary(report: report).text)
@@ -100,8 +100,8 @@ struct LoadSummary {
     var text: String {
         let r = report
         var lines = ["\(r.mode) loop, \(r.connections) connections, \(r.eventLoops) event loop(s), \(r.durationS) s"
-                     + (r.rate.map { ", target \(Self.number($0)) req/s" } ?? "")]
-        lines.append("  \(Self.number(r.requestsPerSecond)) req/s: \(r.sent) sent, \(r.completed) answered, "
+                     + (r.rate.map { ", target \(GradeReport.format($0)) req/s" } ?? "")]
+        lines.append("  \(GradeReport.format(r.requestsPerSecond)) req/s: \(r.sent) sent, \(r.completed) answered, "
                      + "\(r.unanswered) unanswered, \(r.inFlightAtEnd) in flight at the end (drained)")
         let errors = ErrorClass.allCases.compactMap { kind in r.errors(kind) > 0 ? "\(kind.rawValue) \(r.errors(kind))" : nil }
         lines.append("  errors: " + (errors.isEmpty ? "none" : errors.joined(separator: ", ")))
@@ -115,10 +115,6 @@ struct LoadSummary {
         if let uncorrected = r.latencyUncorrectedUs { lines.append(row("uncorrected", uncorrected)) }
         lines.append(row("with timeouts", r.latencyIncludingTimeoutsUs))
         return lines.joined(separator: "\n")
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }
 

@@ -53,17 +53,23 @@ struct ProbesCommand: ParsableCommand {
         let runner = ProbeRunner(task: task, host: ServiceHost(runner: try grading.sandbox(), python: try grading.environment().python,
                                                                memoryMiB: task.manifest.limits.memory.mebibytes, scratch: scratch))
         let selected = only.isEmpty ? nil : only
-        let reference = try tasks.converting { try runner.referenceBaseline(scratch: scratch, only: selected) }
         let chosen: TaskVariant = variant == "starter" ? .starter : variant == "reference" ? .reference : .bug(String(variant.dropFirst(4)))
         let results: [ProbeResult]
         let progress: (ProbeResult) -> Void = { result in
             if !json { for line in ProbeSummary.lines(result) { print(line) } }
         }
-        if let tree {
-            results = runner.run(source: tree, only: selected, reference: reference, progress: progress)
+        // The reference pass is the baseline; probing the reference itself needs no second pass.
+        let probingReference = tree == nil && chosen == .reference
+        let reference = try tasks.converting {
+            try runner.referencePass(scratch: scratch, only: selected, progress: probingReference ? progress : { _ in })
+        }
+        if probingReference {
+            results = reference.results
+        } else if let tree {
+            results = runner.run(source: tree, only: selected, reference: reference.baseline, progress: progress)
         } else {
             results = try tasks.converting {
-                try runner.withTree(chosen, scratch: scratch) { runner.run(source: $0, only: selected, reference: reference, progress: progress) }
+                try runner.withTree(chosen, scratch: scratch) { runner.run(source: $0, only: selected, reference: reference.baseline, progress: progress) }
             }
         }
         if json {

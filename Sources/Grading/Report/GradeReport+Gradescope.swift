@@ -28,6 +28,12 @@ extension GradeReport {
                         status: test.outcome == .passed ? "passed" : "failed", name: test.id,
                         output: test.outcome == .passed ? "" : "\(test.outcome.rawValue): \(test.message)",
                         tags: test.rubric, visibility: test.id.hasPrefix("hidden/") ? "hidden" : "visible")
+        } + probes.map { probe in
+            // A load probe scores its weight like a test; what it measured is its output.
+            Test(score: trusted && probe.passed ? Double(probe.weight) : 0, max_score: Double(probe.weight),
+                 status: probe.passed ? "passed" : "failed", name: "load probe \(probe.name)",
+                 output: (probe.passed ? probe.checks.map { "\($0.name): \($0.actual)" } : probe.failures).joined(separator: "\n"),
+                 tags: [probe.rubric.rawValue], visibility: "visible")
         }
         var output = "Verdict: \(verdict.status.rawValue)\(verdict.reason.map { " — " + $0 } ?? "")"
         if let hiddenSummary { output += "\nHidden tests: \(hiddenSummary.passed) of \(hiddenSummary.total) passed." }

@@ -33,10 +33,11 @@ public enum JUnitReport {
     /// integrity verdict, so a violation is a failure CI cannot miss.
     public static func xml(_ report: GradeReport) -> String {
         let failing = report.tests.filter { $0.outcome != .passed }
+        let failingProbes = report.probes.filter { !$0.passed }
         let violation = report.verdict.status != .graded
         let name = escape("\(report.task.id) \(report.submission.name)")
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"probe grade\">\n"
-        out += "  <testsuite name=\"\(name)\" tests=\"\(report.tests.count + 1)\" failures=\"\(failing.count + (violation ? 1 : 0))\" time=\"\(seconds(report.timing.wallMS))\">\n"
+        out += "  <testsuite name=\"\(name)\" tests=\"\(report.tests.count + report.probes.count + 1)\" failures=\"\(failing.count + failingProbes.count + (violation ? 1 : 0))\" time=\"\(seconds(report.timing.wallMS))\">\n"
         out += "    <testcase classname=\"\(name)\" name=\"verdict\""
         if violation {
             out += ">\n      <failure message=\"\(escape(report.verdict.status.rawValue))\">\(escape(report.verdict.reason ?? ""))</failure>\n    </testcase>\n"
@@ -50,6 +51,11 @@ public enum JUnitReport {
             default:
                 out += ">\n      <failure message=\"\(escape(test.outcome.rawValue))\">\(escape(test.message))</failure>\n    </testcase>\n"
             }
+        }
+        for probe in report.probes {
+            out += "    <testcase classname=\"\(name)\" name=\"load probe \(escape(probe.name))\""
+            out += probe.passed ? "/>\n"
+                : ">\n      <failure message=\"load probe failed\">\(escape(probe.failures.joined(separator: "\n")))</failure>\n    </testcase>\n"
         }
         return out + "  </testsuite>\n</testsuites>\n"
     }
