@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// One connection of a worker and the request it has in flight. Lives on its worker's event
 /// loop and is only touched there.
@@ -36,57 +35,59 @@ final class LoadConnection {
     var nextSequence: Int { index + sentCount * stride }
 }
 
-/// The first handler of a connection's pipeline: it turns the request head that passed the
-/// response decoder (which watches request heads, to know which answers have no body) into
-/// the request's prebuilt bytes.
-final class RequestWriter: ChannelOutboundHandler {
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = ByteBuffer
-    /// The bytes of the request whose head is written next.
-    var next: ByteBuffer?
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .head = unwrapOutboundIn(data), let bytes = next else {
-            promise?.succeed(())
-            return
-        }
-        next = nil
-        context.write(wrapOutboundOut(bytes), promise: promise)
-    }
-}
-
-/// The last handler: turns decoded responses and socket events into the worker's calls.
+/// A connection's only handler: it writes prebuilt requests and parses their answers with
+/// `ResponseParser`, turning them and socket events into the worker's calls.
 final class ResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     private unowned let worker: LoadWorker
     private let connection: LoadConnection
-    private let writer: RequestWriter
+    private var parser: ResponseParser
+    /// Bytes of an answer that arrived in pieces, kept until the rest comes.
+    private var pending: ByteBuffer?
     private var context: ChannelHandlerContext?
 
-    init(worker: LoadWorker, connection: LoadConnection, writer: RequestWriter) {
+    init(worker: LoadWorker, connection: LoadConnection, keepBodies: Bool) {
         self.worker = worker
         self.connection = connection
-        self.writer = writer
+        parser = ResponseParser(keepBodies: keepBodies)
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    /// Sends one request: its head goes through the decoder, its bytes come from the writer.
-    func send(_ bytes: ByteBuffer, head: HTTPRequestHead) {
-        writer.next = bytes
-        context?.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+    func send(_ bytes: ByteBuffer, isHead: Bool) {
+        parser.expectAnswer(toHead: isHead)
+        context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            worker.answerStarted(connection, status: Int(head.status.code), keepAlive: head.isKeepAlive, channel: context.channel)
-        case .body(var part):
-            worker.answerBody(connection, &part, channel: context.channel)
-        case .end:
-            worker.answerEnded(connection, channel: context.channel)
+        var input = unwrapInboundIn(data)
+        if var earlier = pending {
+            pending = nil
+            earlier.writeBuffer(&input)
+            input = earlier
+        }
+        let channel = context.channel
+        do {
+            while let event = try parser.next(&input) {
+                switch event {
+                case .head(let status, let keepAlive):
+                    worker.answerStarted(connection, status: status, keepAlive: keepAlive, channel: channel)
+                case .body(var part):
+                    worker.answerBody(connection, &part, channel: channel)
+                case .end:
+                    worker.answerEnded(connection, channel: channel)
+                }
+            }
+        } catch {
+            worker.transportError(connection, error, channel: channel)
+            context.close(promise: nil)
+            return
+        }
+        if input.readableBytes > 0 {
+            input.discardReadBytes()
+            pending = input
         }
     }
 
@@ -96,6 +97,10 @@ final class ResponseHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // A body without a length ends where the server closes the connection.
+        if parser.endOfInput() != nil {
+            worker.answerEnded(connection, channel: context.channel)
+        }
         worker.closed(connection, channel: context.channel)
     }
 }

@@ -6,17 +6,21 @@ import Histogram
 struct LoadRecorder: Sendable {
     /// Latency from the scheduled send time (open loop) or the actual send time (closed loop).
     var latency: Histogram<UInt64>
-    /// Latency from the actual send time; differs from `latency` in open loop only.
+    /// Latency from the actual send time; recorded in open loop only, where it differs
+    /// from `latency`.
     var uncorrected: Histogram<UInt64>
-    /// `latency` plus every timed-out request, recorded at its deadline.
-    var includingTimeouts: Histogram<UInt64>
+    /// Every timed-out request, recorded at its deadline.
+    var timeouts: Histogram<UInt64>
     var windows: [Window] = []
     var sent = 0
     var completed = 0
     /// Requests that were sent and ended without an answer (timeout, reset, EOF).
     var unanswered = 0
     var errors: [ErrorClass: Int] = [:]
-    var statuses: [Int: Int] = [:]
+    /// Answers by status code (100...999), an array rather than a dictionary: it is
+    /// counted once per answer on the hot path.
+    private var statusCounts = [Int](repeating: 0, count: 1000)
+    let openLoop: Bool
     var lateSends = 0
     var droppedSends = 0
     var bodies: [ResponseBody] = []
@@ -30,12 +34,26 @@ struct LoadRecorder: Sendable {
         var latency: Histogram<UInt64>
     }
 
-    init(highestMicros: UInt64, bodyLimit: Int) {
+    init(highestMicros: UInt64, bodyLimit: Int, openLoop: Bool) {
         highest = highestMicros
         latency = Histogram(highestTrackableValue: highestMicros, numberOfSignificantValueDigits: .three)
         uncorrected = latency
-        includingTimeouts = latency
+        timeouts = latency
         self.bodyLimit = bodyLimit
+        self.openLoop = openLoop
+    }
+
+    /// `latency` plus every timed-out request at its deadline.
+    var includingTimeouts: Histogram<UInt64> {
+        var merged = latency
+        merged.add(timeouts)
+        return merged
+    }
+
+    var statuses: [Int: Int] {
+        var statuses: [Int: Int] = [:]
+        for (status, count) in statusCounts.enumerated() where count > 0 { statuses[status] = count }
+        return statuses
     }
 
     private func clamp(_ micros: UInt64) -> UInt64 { max(1, min(micros, highest)) }
@@ -49,11 +67,10 @@ struct LoadRecorder: Sendable {
 
     mutating func recordAnswer(status: Int, correctedMicros: UInt64, uncorrectedMicros: UInt64, second: Int) {
         completed += 1
-        statuses[status, default: 0] += 1
+        statusCounts[status] += 1
         let corrected = clamp(correctedMicros)
         _ = latency.record(corrected)
-        _ = uncorrected.record(clamp(uncorrectedMicros))
-        _ = includingTimeouts.record(corrected)
+        if openLoop { _ = uncorrected.record(clamp(uncorrectedMicros)) }
         let index = window(at: second)
         windows[index].completed += 1
         _ = windows[index].latency.record(corrected)
@@ -66,7 +83,7 @@ struct LoadRecorder: Sendable {
 
     mutating func recordTimeout(deadlineMicros: UInt64, second: Int) {
         unanswered += 1
-        _ = includingTimeouts.record(clamp(deadlineMicros))
+        _ = timeouts.record(clamp(deadlineMicros))
         record(.timeout, second: second)
     }
 
@@ -87,7 +104,7 @@ struct LoadRecorder: Sendable {
     mutating func merge(_ other: LoadRecorder) {
         latency.add(other.latency)
         uncorrected.add(other.uncorrected)
-        includingTimeouts.add(other.includingTimeouts)
+        timeouts.add(other.timeouts)
         for (index, window) in other.windows.enumerated() {
             let mine = self.window(at: index)
             windows[mine].completed += window.completed
@@ -98,7 +115,7 @@ struct LoadRecorder: Sendable {
         completed += other.completed
         unanswered += other.unanswered
         errors.merge(other.errors, uniquingKeysWith: +)
-        statuses.merge(other.statuses, uniquingKeysWith: +)
+        for (status, count) in other.statusCounts.enumerated() { statusCounts[status] += count }
         lateSends += other.lateSends
         droppedSends += other.droppedSends
         bodies += other.bodies.prefix(max(0, bodyLimit - bodies.count))

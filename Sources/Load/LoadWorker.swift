@@ -1,7 +1,6 @@
 import CProbeShims
 import Glibc
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The connections of one event loop, their schedule, their deadlines and their recorder.
@@ -40,7 +39,8 @@ final class LoadWorker: @unchecked Sendable {
         requests = PreparedRequests(plan.requests, host: plan.host, port: plan.port)
         connections = connectionIndices.map { LoadConnection(index: $0, stride: plan.connections) }
         let highest = UInt64((plan.timeout * 2 + plan.duration + 60) * 1_000_000)
-        recorder = LoadRecorder(highestMicros: highest, bodyLimit: plan.keepBodies ? plan.bodyLimit : 0)
+        recorder = LoadRecorder(highestMicros: highest, bodyLimit: plan.keepBodies ? plan.bodyLimit : 0,
+                                openLoop: plan.mode != .closed)
         self.start = start
         sendEnd = start + UInt64(plan.duration * 1e9)
         endedAt = sendEnd
@@ -95,14 +95,9 @@ final class LoadWorker: @unchecked Sendable {
             channel.close(promise: nil)
             return finish(connection)
         }
-        let writer = RequestWriter()
-        let handler = ResponseHandler(worker: self, connection: connection, writer: writer)
+        let handler = ResponseHandler(worker: self, connection: connection, keepBodies: plan.keepBodies)
         do {
-            try channel.pipeline.syncOperations.addHandlers([
-                writer,
-                ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
-                handler,
-            ])
+            try channel.pipeline.syncOperations.addHandler(handler)
         } catch {
             channel.close(promise: nil)
             recorder.record(.other, second: second(Self.now()))
@@ -174,7 +169,7 @@ final class LoadWorker: @unchecked Sendable {
         connection.inFlight = .init(sequence: sequence, sentAt: now, scheduledAt: scheduled)
         recorder.sent += 1
         let number = sequence + plan.sequenceOffset
-        handler.send(requests.buffer(for: number, allocator: channel.allocator), head: requests.head(for: number))
+        handler.send(requests.buffer(for: number, allocator: channel.allocator), isHead: requests.isHead(number))
     }
 
     private func endSendPhase() {
@@ -245,12 +240,9 @@ final class LoadWorker: @unchecked Sendable {
 
     func closed(_ connection: LoadConnection, channel: Channel) {
         guard connection.channel === channel else { return }
-        if let request = connection.inFlight {
-            // Closed after the answer began (the decoder then reports the cut as a parse
-            // error), or with no error at all: the server hung up mid-response.
-            let kind: ErrorClass = connection.lastError == .reset ? .reset
-                : request.status != nil || connection.lastError == nil || connection.lastError == .eof ? .eof : .other
-            recorder.recordUnanswered(kind, second: second(Self.now()))
+        if connection.inFlight != nil {
+            // Cut short: by the error the channel reported, or, with none, by an EOF.
+            recorder.recordUnanswered(connection.lastError ?? .eof, second: second(Self.now()))
             connection.inFlight = nil
         }
         connection.channel = nil

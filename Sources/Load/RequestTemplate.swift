@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// One HTTP/1.1 request, serialized once. A `{n}` in the path or body is replaced by the
 /// request's sequence number, for probes that need a unique key per request; requests
@@ -47,8 +46,8 @@ public struct RequestTemplate: Sendable, Equatable {
 struct PreparedRequests {
     private let templates: [RequestTemplate]
     private let prebuilt: [ByteBuffer?]
-    /// What the response decoder is told about each request (it needs the method).
-    private let heads: [HTTPRequestHead]
+    /// Whether each request is a HEAD, whose answer has no body.
+    private let heads: [Bool]
     private let host: String
     private let port: Int
 
@@ -56,7 +55,7 @@ struct PreparedRequests {
         self.templates = templates
         self.host = host
         self.port = port
-        heads = templates.map { HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: $0.method), uri: $0.path) }
+        heads = templates.map { $0.method == "HEAD" }
         prebuilt = templates.map { $0.isTemplated ? nil : ByteBuffer(string: $0.serialized(host: host, port: port, sequence: 0)) }
     }
 
@@ -66,7 +65,7 @@ struct PreparedRequests {
         return allocator.buffer(string: templates[index].serialized(host: host, port: port, sequence: sequence))
     }
 
-    func head(for sequence: Int) -> HTTPRequestHead { heads[sequence % heads.count] }
+    func isHead(_ sequence: Int) -> Bool { heads[sequence % heads.count] }
 
     func template(for sequence: Int) -> RequestTemplate { templates[sequence % templates.count] }
 }

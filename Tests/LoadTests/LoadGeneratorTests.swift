@@ -133,6 +133,42 @@ import Testing
         #expect(report.bodies.map(\.body) == (100..<130).map { "{\"n\": \($0)}" })
     }
 
+    @Test func chunkedAndCloseDelimitedBodiesAreReadWhole() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var chunked = plan(server, "/chunked?n={n}")
+        chunked.connections = 2
+        chunked.requestLimit = 20
+        chunked.keepBodies = true
+        let report = try LoadGenerator.run(chunked)
+        #expect(report.completed == 20)
+        #expect(report.bodies.map(\.body) == (0..<20).map { "{\"n\": \($0)}" })
+
+        // Each answer ends at the close, so every request needs a new connection.
+        var untilClose = plan(server, "/until-close")
+        untilClose.connections = 1
+        untilClose.requestLimit = 5
+        untilClose.keepBodies = true
+        let closed = try LoadGenerator.run(untilClose)
+        #expect(closed.completed == 5)
+        #expect(closed.errorCount == 0)
+        #expect(closed.bodies.map(\.body) == Array(repeating: "all of it", count: 5))
+        #expect(server.count == 25)
+    }
+
+    @Test func aMalformedAnswerIsAnErrorNotAnAnswer() throws {
+        let server = try TestServer()
+        defer { server.shutdown() }
+        var garbage = plan(server, "/garbage")
+        garbage.connections = 1
+        garbage.requestLimit = 4
+        let report = try LoadGenerator.run(garbage)
+        #expect(report.completed == 0)
+        #expect(report.unanswered == 4)
+        #expect(report.errors(.other) == 4)
+        #expect(report.statuses.isEmpty)
+    }
+
     @Test func badPlansAreRefusedNamingTheOption() throws {
         #expect(throws: LoadError.self) { try LoadPlan(url: "https://example.com/") }
         #expect(throws: LoadError.self) { try LoadPlan(url: "http://127.0.0.1:99999/") }

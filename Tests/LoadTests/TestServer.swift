@@ -6,7 +6,9 @@ import Synchronization
 /// An HTTP/1.1 server on loopback whose paths misbehave on purpose:
 /// `/ok` answers 200, `/hang` never answers, `/503` answers 503, `/stall-first` answers the
 /// very first request after 300 ms and the rest at once, `/cut` sends half a response and
-/// closes, and `/echo-n?n=K` answers K in its body.
+/// closes, `/echo-n?n=K` answers K in its body, `/chunked?n=K` answers K in a chunked body,
+/// `/until-close` answers a body with no length and closes, and `/garbage` answers bytes
+/// that are not HTTP.
 final class TestServer: Sendable {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let requests = Mutex(0)
@@ -80,9 +82,29 @@ final class TestServer: Sendable {
                 }
             case "/echo-n":
                 send(context, status: .ok, body: "{\"n\": \(uri.split(separator: "=").last ?? "")}")
+            case "/chunked":
+                // No Content-Length: NIO's encoder frames the body in chunks, one per write.
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok))), promise: nil)
+                for part in ["{\"n\": ", uri.split(separator: "=").last.map(String.init) ?? "", "}"] {
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: part)))), promise: nil)
+                }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case "/until-close":
+                sendRaw(context, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it")
+            case "/garbage":
+                sendRaw(context, "HTTP/1.1 2x0 OK\r\n\r\n")
             default:
                 send(context, status: .ok, body: "ok")
             }
+        }
+
+        /// Writes bytes past NIO's response encoder, which would frame them, then closes.
+        private func sendRaw(_ context: ChannelHandlerContext, _ text: String) {
+            guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+                return context.close(promise: nil)
+            }
+            encoder.writeAndFlush(NIOAny(ByteBuffer(string: text)), promise: nil)
+            context.close(promise: nil)
         }
 
         private func send(_ context: ChannelHandlerContext, status: HTTPResponseStatus, body: String) {
