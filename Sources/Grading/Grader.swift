@@ -32,6 +32,7 @@ public final class Grader: Sendable {
     /// The grader's view and the candidate's view of one submission.
     public func grade(_ path: String, task: TaskDefinition, progress: @escaping @Sendable (TestProgress) -> Void = { _ in }) -> GradeOutcome {
         let began = DispatchTime.now().uptimeNanoseconds
+        func since(_ start: UInt64) -> UInt64 { (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000 }
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var evidence = GradeEvidence(task: task, origin: path, tooling: tooling, startedAt: startedAt)
         do {
@@ -42,6 +43,7 @@ public final class Grader: Sendable {
                 throw GradingError(.submission, "\(TaskStamp.fileName): the submission is for task '\(stamp.id)', not '\(task.id)'; grade it with --task \(stamp.id)")
             }
             evidence.integrity = try Neutralizer.neutralize(submission.tree)
+            evidence.intakeMS = since(began)
             let (run, quality) = try runTestsAndQuality(submission, task: task, progress: progress)
             evidence.run = run
             evidence.integrity += run.integrity
@@ -49,23 +51,25 @@ public final class Grader: Sendable {
             evidence.qualityMS = quality.1
             evidence.rubric = try rubric(for: task, run: run)
             // A judgment that cannot be made is reported; the test results stand.
+            let judging = DispatchTime.now().uptimeNanoseconds
             do {
                 evidence.judgment = try judge.assess(submission.tree, task: task, results: run.results)
             } catch {
                 evidence.judgment = Judgment(problems: ["the judgment graders could not run: \((error as? GradingError)?.message ?? "\(error)")"])
             }
+            evidence.judgmentMS = since(judging)
             // Load probes run alone, after the tests: measurements need the cores to themselves.
             if !task.manifest.probes.isEmpty && !evidence.integrity.contains(where: \.violation) {
-                let began = DispatchTime.now().uptimeNanoseconds
+                let probing = DispatchTime.now().uptimeNanoseconds
                 evidence.probes = try runProbes(on: submission.tree, task: task)
-                evidence.probesMS = (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000
+                evidence.probesMS = since(probing)
             }
         } catch let error as GradingError {
             evidence.notGraded = error.message
         } catch {
             evidence.notGraded = "\(error)"
         }
-        evidence.wallMS = (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000
+        evidence.wallMS = since(began)
         return GradeOutcome(grader: evidence.report(for: .grader), candidate: evidence.report(for: .candidate))
     }
 

@@ -17,6 +17,8 @@ struct GradeEvidence {
     var judgment: Judgment?
     var probes: [ProbeResult] = []
     var probesMS: UInt64 = 0
+    var intakeMS: UInt64 = 0
+    var judgmentMS: UInt64 = 0
     var notGraded: String?
     var wallMS: UInt64 = 0
 
@@ -62,7 +64,7 @@ struct GradeEvidence {
             sandbox: .init(profile: manifest.sandbox.profile,
                            layers: Dictionary(uniqueKeysWithValues: (run?.verdict.layers ?? [:]).map { ($0.key.rawValue, $0.value) })),
             timing: .init(startedAt: startedAt, wallMS: wallMS, testsMS: run?.wallMS ?? 0, codeQualityMS: qualityMS,
-                          probesMS: probesMS))
+                          probesMS: probesMS, intakeMS: intakeMS, judgmentMS: judgmentMS))
         report.rescore()
         return report
     }

@@ -144,6 +144,9 @@ public struct GradeReport: Codable, Sendable {
         public var testsMS: UInt64
         public var codeQualityMS: UInt64
         public var probesMS: UInt64 = 0
+        /// Taking the submission in: extraction or copy, hashing, neutralizing.
+        public var intakeMS: UInt64? = nil
+        public var judgmentMS: UInt64? = nil
 
         enum CodingKeys: String, CodingKey {
             case startedAt = "started_at"
@@ -151,6 +154,8 @@ public struct GradeReport: Codable, Sendable {
             case testsMS = "tests_ms"
             case codeQualityMS = "code_quality_ms"
             case probesMS = "probes_ms"
+            case intakeMS = "intake_ms"
+            case judgmentMS = "judgment_ms"
         }
     }
 
