@@ -1,7 +1,6 @@
 import Foundation
 import LoadProbes
 import Sandbox
-import Synchronization
 import TaskBank
 
 /// `probe grade` for one submission: takes it in, neutralizes what could change pytest, runs
@@ -15,11 +14,12 @@ public final class Grader: Sendable {
     public let judge: Judge
     public let tooling: [String: String]
     /// Rubric markers of each task's tests, from a reference run, for tests whose module a
-    /// submission broke; measured once per task.
-    private let referenceRubric = Mutex<[String: [String: [RubricTag]]]>([:])
-    /// The reference solution's load-probe figures per task, for relative thresholds;
-    /// measured once per task and grading session.
-    private let probeBaselines = Mutex<[String: [String: ProbeMeasurement]]>([:])
+    /// submission broke.
+    private let referenceRubric = PerTaskCache<[String: [RubricTag]]>()
+    /// The reference solution's load-probe figures per task, for relative thresholds.
+    private let probeBaselines = PerTaskCache<[String: ProbeMeasurement]>()
+    /// Each task's content digest, for the reports.
+    private let digests = PerTaskCache<String>()
 
     public init(runner: PytestRunner, intake: SubmissionIntake, quality: CodeQuality, judge: Judge, tooling: [String: String]) {
         self.runner = runner
@@ -35,6 +35,7 @@ public final class Grader: Sendable {
         func since(_ start: UInt64) -> UInt64 { (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000 }
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var evidence = GradeEvidence(task: task, origin: path, tooling: tooling, startedAt: startedAt)
+        evidence.taskDigest = digests.value(for: task.id) { (try? BundleExporter.digest(of: task)) ?? "" }
         do {
             let submission = try intake.take(path)
             defer { try? FileManager.default.removeItem(atPath: submission.staging) }
@@ -106,36 +107,30 @@ public final class Grader: Sendable {
         let host = ServiceHost(runner: runner.sandbox, python: runner.python, memoryMiB: task.manifest.limits.memory.mebibytes,
                                scratch: runner.workRoot)
         let probes = ProbeRunner(task: task, host: host)
-        let baseline: [String: ProbeMeasurement]
-        if let known = probeBaselines.withLock({ $0[task.id] }) {
-            baseline = known
-        } else {
+        let baseline = try probeBaselines.value(for: task.id) {
             do {
-                baseline = try probes.referencePass(scratch: runner.workRoot).baseline
+                return try probes.referencePass(scratch: runner.workRoot).baseline
             } catch {
                 throw GradingError(.io, "the reference could not be probed: \(error)")
             }
-            probeBaselines.withLock { $0[task.id] = baseline }
         }
         return probes.run(source: tree, reference: baseline)
     }
 
     /// Each expected test's rubric markers: from this run's collection, else from a reference run.
     private func rubric(for task: TaskDefinition, run: SuiteRun) throws -> [String: [RubricTag]] {
-        var tags = Dictionary((run.collected ?? []).map { ($0.id, $0.rubric) }, uniquingKeysWith: { first, _ in first })
+        var tags = Self.rubricTags(run)
         let missing = task.manifest.tests.all.map(\.raw).filter { tags[$0] == nil }
         guard !missing.isEmpty else { return tags }
-        let known = referenceRubric.withLock { $0[task.id] }
-        let reference: [String: [RubricTag]]
-        if let known {
-            reference = known
-        } else {
-            let run = try runner.run(task, variant: .reference)
-            reference = Dictionary((run.collected ?? []).map { ($0.id, $0.rubric) }, uniquingKeysWith: { first, _ in first })
-            referenceRubric.withLock { $0[task.id] = reference }
+        let reference = try referenceRubric.value(for: task.id) {
+            Self.rubricTags(try runner.run(task, variant: .reference))
         }
         for id in missing { tags[id] = reference[id] ?? [] }
         return tags
+    }
+
+    private static func rubricTags(_ run: SuiteRun) -> [String: [RubricTag]] {
+        Dictionary((run.collected ?? []).map { ($0.id, $0.rubric) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

@@ -40,7 +40,10 @@ final class LoadConnection {
 final class ResponseHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-    private unowned let worker: LoadWorker
+    /// Strong: a channel still closing after its worker's run ended delivers its last events
+    /// to a live worker (which ignores them). The worker drops its connections' handlers, so
+    /// there is no cycle; the pipeline releases this handler once the channel is closed.
+    private let worker: LoadWorker
     private let connection: LoadConnection
     private var parser: ResponseParser
     /// Bytes of an answer that arrived in pieces, kept until the rest comes.

@@ -55,17 +55,11 @@ public enum LoadGenerator {
                        connectionIndices: Array(Swift.stride(from: loopIndex, to: plan.connections, by: count)), start: start)
         }
         let futures = workers.map { $0.run() }
-        return EventLoopFuture.whenAllSucceed(futures, on: first).flatMap { recorders in
-            // Each worker's end time and in-flight count are read on its own loop.
-            let details = workers.map { worker in worker.loop.submit { (worker.endedAt, worker.inFlightAtEnd) } }
-            return EventLoopFuture.whenAllSucceed(details, on: first).map { details in
-                var merged = recorders[0]
-                for recorder in recorders.dropFirst() { merged.merge(recorder) }
-                let ended = details.map(\.0).max() ?? start
-                let seconds = Double(ended > start ? ended - start : 0) / 1e9
-                return LoadReport(plan: effective, recorder: merged, sendSeconds: seconds,
-                                  inFlightAtEnd: details.map(\.1).reduce(0, +))
-            }
+        return EventLoopFuture.whenAllSucceed(futures, on: first).map { recorders in
+            var merged = recorders[0]
+            for recorder in recorders.dropFirst() { merged.merge(recorder) }
+            let seconds = Double(merged.endedAt > start ? merged.endedAt - start : 0) / 1e9
+            return LoadReport(plan: effective, recorder: merged, sendSeconds: seconds)
         }
     }
 

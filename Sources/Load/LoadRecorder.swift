@@ -23,6 +23,10 @@ struct LoadRecorder: Sendable {
     let openLoop: Bool
     var lateSends = 0
     var droppedSends = 0
+    /// When the loop's last connection finished (at most the end of the send phase).
+    var endedAt: UInt64 = 0
+    /// Requests in flight when the send phase ended, drained since.
+    var inFlightAtEnd = 0
     var bodies: [ResponseBody] = []
     let bodyLimit: Int
     let highest: UInt64
@@ -118,6 +122,8 @@ struct LoadRecorder: Sendable {
         for (status, count) in other.statusCounts.enumerated() { statusCounts[status] += count }
         lateSends += other.lateSends
         droppedSends += other.droppedSends
+        endedAt = max(endedAt, other.endedAt)
+        inFlightAtEnd += other.inFlightAtEnd
         bodies += other.bodies.prefix(max(0, bodyLimit - bodies.count))
     }
 }

@@ -77,6 +77,11 @@ public struct LoadReport: Sendable, Codable, Equatable {
 
     public var errorCount: Int { errors.values.reduce(0, +) }
     public func errors(_ kind: ErrorClass) -> Int { errors[kind.rawValue] ?? 0 }
+    /// The answers by status, for a note: "290×201, 10×409".
+    public var statusSummary: String {
+        statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: ", ")
+    }
+
     /// Answers with a status in `range`.
     public func answers(in range: ClosedRange<Int>) -> Int {
         statuses.reduce(0) { total, entry in total + (Int(entry.key).map { range.contains($0) ? entry.value : 0 } ?? 0) }
@@ -84,7 +89,7 @@ public struct LoadReport: Sendable, Codable, Equatable {
 
     static let curvePercentiles: [Double] = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100]
 
-    init(plan: LoadPlan, recorder r: LoadRecorder, sendSeconds: Double, inFlightAtEnd: Int) {
+    init(plan: LoadPlan, recorder r: LoadRecorder, sendSeconds: Double) {
         if case .open(let rate) = plan.mode {
             mode = "open"
             self.rate = rate
@@ -100,7 +105,7 @@ public struct LoadReport: Sendable, Codable, Equatable {
         requestsPerSecond = sendSeconds > 0 ? (Double(r.completed) / sendSeconds * 10).rounded() / 10 : 0
         sent = r.sent
         completed = r.completed
-        self.inFlightAtEnd = inFlightAtEnd
+        inFlightAtEnd = r.inFlightAtEnd
         unanswered = r.unanswered
         var errors: [String: Int] = [:]
         for kind in ErrorClass.allCases { errors[kind.rawValue] = r.errors[kind] ?? 0 }

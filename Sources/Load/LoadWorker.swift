@@ -23,8 +23,6 @@ final class LoadWorker: @unchecked Sendable {
     private var unfinished: Int
     private var sweeper: RepeatedTask?
     private var endTimer: Scheduled<Void>?
-    private(set) var inFlightAtEnd = 0
-    private(set) var endedAt: UInt64
     private let done: EventLoopPromise<LoadRecorder>
 
     /// A request sent this much later than its slot is a late send.
@@ -43,7 +41,7 @@ final class LoadWorker: @unchecked Sendable {
                                 openLoop: plan.mode != .closed)
         self.start = start
         sendEnd = start + UInt64(plan.duration * 1e9)
-        endedAt = sendEnd
+        recorder.endedAt = sendEnd
         timeoutNanos = UInt64(plan.timeout * 1e9)
         if case .open(let rate) = plan.mode {
             interval = UInt64(Double(plan.connections) / rate * 1e9)
@@ -123,9 +121,10 @@ final class LoadWorker: @unchecked Sendable {
         connection.finished = true
         connection.channel?.close(promise: nil)
         connection.channel = nil
+        connection.handler = nil
         unfinished -= 1
         if unfinished == 0 {
-            endedAt = min(Self.now(), sendEnd)
+            recorder.endedAt = min(Self.now(), sendEnd)
             sweeper?.cancel()
             endTimer?.cancel()
             done.succeed(recorder)
@@ -176,7 +175,7 @@ final class LoadWorker: @unchecked Sendable {
         sendPhaseOver = true
         let now = Self.now()
         for connection in connections where !connection.finished {
-            if connection.inFlight != nil { inFlightAtEnd += 1 }
+            if connection.inFlight != nil { recorder.inFlightAtEnd += 1 }
             if let interval {
                 // Slots whose time came but that no connection could send: dropped.
                 let offset = interval * UInt64(connection.index) / UInt64(plan.connections)
@@ -208,7 +207,8 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     func answerBody(_ connection: LoadConnection, _ part: inout ByteBuffer, channel: Channel) {
-        guard plan.keepBodies, connection.channel === channel, connection.inFlight != nil else { return }
+        // The parser reports body parts only when the plan keeps bodies.
+        guard connection.channel === channel, connection.inFlight != nil else { return }
         if connection.inFlight?.body == nil {
             connection.inFlight?.body = part
         } else {

@@ -66,6 +66,4 @@ struct PreparedRequests {
     }
 
     func isHead(_ sequence: Int) -> Bool { heads[sequence % heads.count] }
-
-    func template(for sequence: Int) -> RequestTemplate { templates[sequence % templates.count] }
 }

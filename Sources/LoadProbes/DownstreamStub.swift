@@ -32,7 +32,7 @@ final class DownstreamStub: @unchecked Sendable {
         healthyDelay = delay
     }
 
-    var url: String { "http://127.0.0.1:\(Self.port)" }
+    static var url: String { "http://127.0.0.1:\(port)" }
 
     func start() throws {
         let bootstrap = ServerBootstrap(group: loop)

@@ -26,10 +26,7 @@ extension ProbeMeter {
     static func blockingChecks(_ spec: ProbeSpec, _ m: ProbeMeasurement, reference: ProbeMeasurement?) -> [ProbeResult.Check] {
         var checks: [ProbeResult.Check] = [.atMost("health requests without an answer", m["health_unanswered"] ?? .infinity, 0)]
         if let cap = spec.p99Ms { checks.append(.atMost("health p99 under load", m["health_p99_ms"] ?? .infinity, cap, unit: " ms")) }
-        if let factor = spec.relativeP99, let base = reference?["health_p99_ms"] {
-            checks.append(.atMost("health p99 against the reference's \(ProbeResult.Check.format(base)) ms",
-                                  m["health_p99_ms"] ?? .infinity, factor * max(base, 1), unit: " ms"))
-        }
+        if let check = relativeP99("health p99", spec, m, reference, key: "health_p99_ms") { checks.append(check) }
         return checks
     }
 }

@@ -31,7 +31,7 @@ extension ProbeMeter {
         measured["disallowed_statuses"] = Double(others.values.reduce(0, +))
         measured["answered"] = Double(report.completed)
         measured.notes.append("during the fault: \(report.completed) answered "
-                              + report.statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: ", ")
+                              + report.statusSummary
                               + ", \(report.errors(.timeout)) timed out at the \(ProbeResult.Check.format(spec.timeout)) s deadline; "
                               + "the service called the downstream \(calls) times")
 

@@ -18,15 +18,20 @@ extension ProbeMeter {
         if let cap = spec.p50Ms { checks.append(.atMost("p50", m["p50_ms"] ?? .infinity, cap, unit: " ms")) }
         if let cap = spec.p99Ms { checks.append(.atMost("p99", m["p99_ms"] ?? .infinity, cap, unit: " ms")) }
         if let floor = spec.minRPS { checks.append(.atLeast("throughput", m["rps"] ?? 0, floor, unit: " req/s")) }
-        if let factor = spec.relativeP99, let base = reference?["p99_ms"] {
-            // A reference p99 under a millisecond is noise; compare against at least 1 ms.
-            checks.append(.atMost("p99 against the reference's \(ProbeResult.Check.format(base)) ms",
-                                  m["p99_ms"] ?? .infinity, factor * max(base, 1), unit: " ms"))
-        }
+        if let check = relativeP99("p99", spec, m, reference, key: "p99_ms") { checks.append(check) }
         if let fraction = spec.relativeRPS, let base = reference?["rps"] {
             checks.append(.atLeast("throughput against the reference's \(ProbeResult.Check.format(base)) req/s",
                                    m["rps"] ?? 0, fraction * base, unit: " req/s"))
         }
         return checks
+    }
+
+    /// `relative_p99`: at most the factor times the reference's p99 under `key`.
+    static func relativeP99(_ name: String, _ spec: ProbeSpec, _ m: ProbeMeasurement, _ reference: ProbeMeasurement?,
+                            key: String) -> ProbeResult.Check? {
+        guard let factor = spec.relativeP99, let base = reference?[key] else { return nil }
+        // A reference p99 under a millisecond is noise; compare against at least 1 ms.
+        return .atMost("\(name) against the reference's \(ProbeResult.Check.format(base)) ms",
+                       m[key] ?? .infinity, factor * max(base, 1), unit: " ms")
     }
 }

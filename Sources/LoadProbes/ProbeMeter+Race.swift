@@ -47,7 +47,7 @@ extension ProbeMeter {
                                         actual: "\(ids.count) ids, \(duplicates) duplicates", limit: "\(successes) unique ids"))
         }
         measured.notes.append("\(spec.requests) requests on \(spec.connections) connections: "
-                              + report.statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: ", "))
+                              + report.statusSummary)
         return measured
     }
 }

@@ -58,7 +58,7 @@ public struct ProbeRunner: Sendable {
     }
 
     /// The verdict of one probe from its measurement (or failure to measure).
-    public func result(_ probe: ProbeSpec, _ measured: Result<ProbeMeasurement, LoadProbesError>,
+    public static func result(_ probe: ProbeSpec, _ measured: Result<ProbeMeasurement, LoadProbesError>,
                        reference: ProbeMeasurement?) -> ProbeResult {
         var result = ProbeResult(name: probe.name, kind: probe.kind, rubric: probe.rubric, weight: probe.weight,
                                  defect: probe.defect, passed: false, error: nil, checks: [], metrics: [:],
@@ -99,7 +99,7 @@ public struct ProbeRunner: Sendable {
             for probe in probes where names?.contains(probe.name) ?? true {
                 let measured = measure(probe, source: source)
                 if case .success(let figures) = measured { pass.baseline[probe.name] = figures }
-                let outcome = result(probe, measured, reference: try? measured.get())
+                let outcome = Self.result(probe, measured, reference: try? measured.get())
                 progress(outcome)
                 pass.results.append(outcome)
             }
@@ -111,7 +111,7 @@ public struct ProbeRunner: Sendable {
     public func run(source: String, only names: [String]? = nil, reference: [String: ProbeMeasurement],
                     progress: (ProbeResult) -> Void = { _ in }) -> [ProbeResult] {
         probes.filter { names?.contains($0.name) ?? true }.map { probe in
-            let outcome = result(probe, measure(probe, source: source), reference: reference[probe.name])
+            let outcome = Self.result(probe, measure(probe, source: source), reference: reference[probe.name])
             progress(outcome)
             return outcome
         }

@@ -75,7 +75,7 @@ public final class RunningService: @unchecked Sendable {
         }
         var environment = ["HOST=127.0.0.1", "\(spec.portEnv)=\(ServiceHost.servicePort)", "PYTHONDONTWRITEBYTECODE=1"]
         environment += spec.env.map { "\($0.0)=\($0.1)" }
-        if let downstream = spec.downstream { environment.append("\(downstream.env)=http://127.0.0.1:\(DownstreamStub.port)") }
+        if let downstream = spec.downstream { environment.append("\(downstream.env)=\(DownstreamStub.url)") }
 
         if let setup = spec.setup {
             var configuration = base
@@ -97,7 +97,8 @@ public final class RunningService: @unchecked Sendable {
         configuration.wallTimeSeconds = ServiceHost.lifetimeSeconds
         configuration.readWritePaths = [grader]
         configuration.environment = environment + ["PROBE_SQL_COUNTER=\(grader)/sql-count"]
-        configuration.command = [host.python, "-I", grader + "/sql_shim.py"] + spec.start.dropFirst()
+        // The shim starts the service's own entry point, with `load/` arguments resolved as for setup.
+        configuration.command = [host.python, "-I", grader + "/sql_shim.py"] + resolve(spec.start).dropFirst()
         let stopSignal = try SandboxStopSignal()
         configuration.stopSignal = stopSignal
         let outcome = Outcome()

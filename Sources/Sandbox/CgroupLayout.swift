@@ -3,16 +3,11 @@
 /// Machines come in three shapes: pure v2 (one `cgroup2` mount), pure v1, and hybrid (v1
 /// controllers with an empty v2 tree beside them, as on Probe's CI machines). Each controller
 /// Probe needs is taken from v1 when v1 has it mounted, otherwise from v2.
-struct CgroupLayout: Equatable {
+struct CgroupLayout {
     /// v1 controller name → (mount point, this process's path in that hierarchy).
     var v1: [String: (mount: String, path: String)]
     /// The v2 mount point and its available controllers, if there is one.
     var v2: (mount: String, controllers: Set<String>)?
-
-    static func == (a: CgroupLayout, b: CgroupLayout) -> Bool {
-        a.v1.mapValues { "\($0.mount):\($0.path)" } == b.v1.mapValues { "\($0.mount):\($0.path)" }
-            && a.v2?.mount == b.v2?.mount && a.v2?.controllers == b.v2?.controllers
-    }
 
     /// Parses `/proc/self/mountinfo` and `/proc/self/cgroup`; `readControllers` reads a v2
     /// mount's `cgroup.controllers`.

@@ -61,6 +61,8 @@ struct Execution {
         defer { for fd in open where fd >= 0 { close(fd) } }
         var loopError: SandboxError?
         var cpuCheckedAt: UInt64 = 0
+        // One read buffer for the whole run: reads are copied out of it before the next.
+        var buffer = [UInt8](repeating: 0, count: Self.chunk)
 
         func stop(_ reason: KillReason) {
             guard killReason == nil, launcherStatus == nil else { return }
@@ -84,7 +86,6 @@ struct Execution {
                 break
             }
             for (index, fd) in open.enumerated() where fd >= 0 && fds[index].revents != 0 {
-                var buffer = [UInt8](repeating: 0, count: Self.chunk)
                 let n = read(fd, &buffer, buffer.count)
                 if n > 0 {
                     switch index {

@@ -60,7 +60,7 @@ public enum BundleExporter {
     }
 
     /// Exports, then scans the bundle for leaks; a leaking bundle is deleted and reported as a
-    /// ``TaskError`` of kind `leak` whose message lists every leak.
+    /// ``LeakError`` that lists every leak.
     public static func exportChecked(_ task: TaskDefinition, to destination: String) throws {
         try export(task, to: destination)
         let leaks = try LeakScanner.scan(bundle: destination, task: task)

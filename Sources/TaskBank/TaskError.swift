@@ -17,8 +17,6 @@ public struct TaskError: Error, CustomStringConvertible, Equatable, Sendable {
         public static let unknownTest = Kind(name: "unknown-test")
         /// An overlay that changes nothing, so the variant it plays is not what it claims.
         public static let identicalOverlay = Kind(name: "identical-overlay")
-        /// A candidate bundle that would carry something secret.
-        public static let leak = Kind(name: "leak")
         /// Reading or writing files failed.
         public static let io = Kind(name: "io")
     }

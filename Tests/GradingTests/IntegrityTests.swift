@@ -46,7 +46,11 @@ import Testing
         let clone = CanaryTests.clone(sources[0], as: "test_half_rounds_cents", using: &generator)
         #expect(clone.contains("def test_half_rounds_cents(cents):"))
         #expect(clone.contains("@pytest.mark.parametrize("))
-        #expect(clone.split(separator: "\n").last?.hasPrefix("    ") == true)
+        // The clone ends in an assertion of its own that the source does not have: it must fail.
+        let cloneLines = clone.split(separator: "\n"), sourceLines = sources[0].lines
+        #expect(cloneLines.count > sourceLines.count)
+        #expect(cloneLines.last?.hasPrefix("    ") == true)
+        #expect(cloneLines.last != sourceLines.last)
     }
 
     @Test func plantedCanariesFailUnderPytest() throws {

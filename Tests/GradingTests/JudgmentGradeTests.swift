@@ -131,7 +131,11 @@ import Testing
         #expect((symptom["matched_root_causes"] as? [String])?.isEmpty == true)
         #expect((symptom["root_cause_references"] as? [String])?.first == "relay/store.py:111")
 
-        #expect(Self.judgment(reports["empty"], "postmortem")["file"] == nil)
+        // The postmortem was judged (an absent file is a finding, not a skipped judgment).
+        let emptyPostmortem = Self.judgment(reports["empty"], "postmortem")
+        #expect(emptyPostmortem["root_cause_count"] != nil)
+        #expect(emptyPostmortem["file"] == nil)
         #expect(Self.dimension(reports["empty"], "communication").score == 0)
+        #expect(Self.dimension(reports["empty"], "communication").evidence.contains("postmortem: no INCIDENT.md in the submission"))
     }
 }

@@ -1,4 +1,3 @@
-import Sandbox
 import TaskBank
 import Testing
 import Yams
@@ -14,10 +13,7 @@ struct ProbeVerdictTests {
 
     func judge(_ measured: ProbeMeasurement, reference: ProbeMeasurement?) throws -> ProbeResult {
         let spec = try YAMLDecoder().decode(ProbeSpec.self, from: Self.spec)
-        let host = ServiceHost(runner: SandboxRunner(launcherPath: "/nonexistent", sandboxesDirectory: "/nonexistent"),
-                               python: "/nonexistent", memoryMiB: 64, scratch: "/tmp")
-        let runner = ProbeRunner(service: nil, probes: [spec], taskDirectory: "/nonexistent", host: host)
-        return runner.result(spec, .success(measured), reference: reference)
+        return ProbeRunner.result(spec, .success(measured), reference: reference)
     }
 
     var candidate: ProbeMeasurement {

@@ -100,6 +100,7 @@ import Testing
         unavailable.requestLimit = 50
         let down = try LoadGenerator.run(unavailable)
         #expect(down.errors(.status5xx) == 50)
+        #expect(down.errorCount == 50)
         #expect(down.completed == 50)
 
         var cut = plan(server, "/cut")
@@ -107,6 +108,7 @@ import Testing
         cut.requestLimit = 5
         let eof = try LoadGenerator.run(cut)
         #expect(eof.errors(.eof) == 5)
+        #expect(eof.errorCount == 5)
         #expect(eof.unanswered == 5)
         #expect(eof.completed == 0)
 
@@ -119,6 +121,7 @@ import Testing
         let nobody = try LoadGenerator.run(refused)
         #expect(nobody.errors(.connectionRefused) > 0)
         #expect(nobody.sent == 0)
+        #expect(nobody.errorCount == nobody.errors(.connectionRefused))
     }
 
     @Test func templatedRequestsCarryTheirSequenceNumber() throws {

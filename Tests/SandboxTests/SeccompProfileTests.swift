@@ -38,7 +38,11 @@ import Testing
         #expect(Array(service.rules.prefix(pytest.rules.count)) == pytest.rules)
         let extra = service.rules.dropFirst(pytest.rules.count)
         #expect(extra.map(\.names) == [["socket"], ["socket"]])
-        #expect(extra.map { $0.args.first?.value } == [2, 10])
+        // AF_INET and AF_INET6 exactly, with the same action as pytest's AF_UNIX rule: nothing wider.
+        #expect(extra.map(\.args) == [[.init(index: 0, value: 2, valueTwo: 0, op: .equal)],
+                                        [.init(index: 0, value: 10, valueTwo: 0, op: .equal)]])
+        let unixRule = try #require(pytest.rules.first { $0.names.contains("socket") })
+        #expect(extra.allSatisfy { $0.action == unixRule.action })
     }
 
     @Test func pytestProfileAllowsOnlyUnixSockets() throws {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TaskBank
 
 /// What the judgment graders found, in `report.json` under `judgment`.
@@ -21,7 +20,7 @@ public struct Judgment: Codable, Sendable {
 public final class Judge: Sendable {
     public let mutation: MutationRunner
     /// The reference tests' generated-mutant score, per task: measured once.
-    private let referenceScores = Mutex<[String: Double]>([:])
+    private let referenceScores = PerTaskCache<Double?>()
 
     public init(mutation: MutationRunner) {
         self.mutation = mutation
@@ -102,21 +101,20 @@ public final class Judge: Sendable {
 
     /// The generated-mutant score of the reference's own tests, the bar a candidate is held to.
     func referenceScore(_ task: TaskDefinition) throws -> Double? {
-        if let known = referenceScores.withLock({ $0[task.id] }) { return known }
-        guard let settings = task.manifest.mutation else { return nil }
-        let tree = try FileTree.makeTemporaryDirectory(prefix: "reference", in: mutation.workRoot)
-        defer { try? FileManager.default.removeItem(atPath: tree) }
-        try task.materialize(.reference, into: tree)
-        let tests = try Self.candidateTestFiles(in: tree, starter: task.starter)
-        var request = MutationRunner.Request(tree: tree, tests: tests, settings: task.manifest.runSettings)
-        request.modules = settings.modules
-        request.generate = true
-        let outcome = try mutation.run(request)
-        let generated = outcome.mutants.filter { $0.kind == "generated" }
-        guard outcome.finished, !generated.isEmpty else { return nil }
-        let score = Double(generated.filter(outcome.caught).count) / Double(generated.count)
-        referenceScores.withLock { $0[task.id] = score }
-        return score
+        try referenceScores.value(for: task.id) {
+            guard let settings = task.manifest.mutation else { return nil }
+            let tree = try FileTree.makeTemporaryDirectory(prefix: "reference", in: mutation.workRoot)
+            defer { try? FileManager.default.removeItem(atPath: tree) }
+            try task.materialize(.reference, into: tree)
+            let tests = try Self.candidateTestFiles(in: tree, starter: task.starter)
+            var request = MutationRunner.Request(tree: tree, tests: tests, settings: task.manifest.runSettings)
+            request.modules = settings.modules
+            request.generate = true
+            let outcome = try mutation.run(request)
+            let generated = outcome.mutants.filter { $0.kind == "generated" }
+            guard outcome.finished, !generated.isEmpty else { return nil }
+            return Double(generated.filter(outcome.caught).count) / Double(generated.count)
+        }
     }
 
     // MARK: incident-debug

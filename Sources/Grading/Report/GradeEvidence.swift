@@ -5,6 +5,8 @@ import TaskBank
 /// What grading one submission gathered, before it becomes a report for one audience.
 struct GradeEvidence {
     var task: TaskDefinition
+    /// The task's content digest (`BundleExporter.digest`), computed once per session.
+    var taskDigest = ""
     var origin: String
     var tooling: [String: String]
     var startedAt: String
@@ -28,7 +30,7 @@ struct GradeEvidence {
 
     func report(for audience: GradeReport.Audience) -> GradeReport {
         let manifest = task.manifest
-        let digest = (try? BundleExporter.digest(of: task)) ?? ""
+        let digest = taskDigest
         let stampDigest = submission?.stamp.flatMap { $0.digest == digest ? nil : $0.digest }
         let tests = testEntries()
         let visible = audience == .grader ? tests : tests.filter { TestID($0.id)?.suite != .hidden }
