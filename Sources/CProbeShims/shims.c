@@ -27,14 +27,13 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
 
-int probe_unshare(int flags) { return unshare(flags); }
+// clone(2) with fork's calling convention (no new stack: the child continues on a copy of
+// ours). glibc's fork() wrapper cannot take namespace flags.
+pid_t probe_clone_namespaces(int flags) { return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0); }
 int probe_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) { return prctl(option, a2, a3, a4, a5); }
 int probe_setrlimit(int resource, uint64_t soft, uint64_t hard) { struct rlimit r = { soft, hard }; return setrlimit(resource, &r); }
 int probe_mount(const char *s, const char *t, const char *f, unsigned long fl, const void *d) { return mount(s, t, f, fl, d); }
@@ -45,7 +44,6 @@ int probe_setgroups_empty(void) { return setgroups(0, NULL); }
 int probe_close_range(unsigned int first, unsigned int last, unsigned int flags) { return (int)syscall(SYS_close_range, first, last, flags); }
 int probe_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
 int probe_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
-int probe_pidfd_getfd(int pidfd, int fd, unsigned int flags) { return (int)syscall(SYS_pidfd_getfd, pidfd, fd, flags); }
 
 static void fill_set(sigset_t *set, const int *signals, int count) {
     sigemptyset(set);
@@ -86,16 +84,28 @@ int probe_seccomp_notif_send_errno(int listener, uint64_t id, int error) {
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
 }
 
-int probe_set_passcred(int fd) { int on = 1; return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on); }
-ssize_t probe_recv_with_sender(int fd, void *buffer, size_t length, pid_t *sender) {
-    char control[CMSG_SPACE(sizeof(struct ucred))];
-    struct iovec iov = { buffer, length };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-    ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-    *sender = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n >= 0 && c; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) *sender = ((struct ucred *)CMSG_DATA(c))->pid;
-    return n;
+ssize_t probe_send_fd(int socket, int fd) {
+    char byte = 0;
+    struct iovec iov = { &byte, 1 };
+    union { char buffer[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buffer, .msg_controllen = sizeof control.buffer };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS; c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    return sendmsg(socket, &msg, MSG_NOSIGNAL);
+}
+int probe_recv_fd(int socket) {
+    char byte;
+    struct iovec iov = { &byte, 1 };
+    union { char buffer[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buffer, .msg_controllen = sizeof control.buffer };
+    ssize_t n = recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
+    if (n <= 0) return n == 0 ? -2 : -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) { errno = EPROTO; return -1; }
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
 }
 int probe_setns(int fd, int nstype) { return setns(fd, nstype); }
 

@@ -14,46 +14,40 @@ extension Launcher {
         }
     }
 
-    /// One unshare(2) for all six namespaces. The user namespace is created first by the
-    /// kernel, so it owns the others and our capabilities inside it are enough to configure
-    /// them, with no host privilege left in the target.
+    /// Starts init with one clone(2) into all six new namespaces, so it is pid 1 of its pid
+    /// namespace from the start (unshare(CLONE_NEWPID) would only move our children, and cost
+    /// another process). The kernel creates the user namespace first, so it owns the others
+    /// and init's capabilities inside it are enough to configure them, with no host privilege
+    /// left in the target.
     ///
-    /// Returns false when the namespaces are unavailable and degraded runs are allowed.
-    func unshareNamespaces() throws -> Bool {
+    /// Returns init's pid in the launcher and 0 in init, with whether the namespaces exist.
+    /// Without them (refused, and degraded runs allowed) init is a plain fork.
+    func startInit() throws -> (pid: pid_t, namespaced: Bool) {
         let namespaces: [(Layer, Int32)] = [
             (.userNamespace, PROBE_CLONE_NEWUSER), (.mountNamespace, PROBE_CLONE_NEWNS),
             (.pidNamespace, PROBE_CLONE_NEWPID), (.netNamespace, PROBE_CLONE_NEWNET),
             (.ipcNamespace, PROBE_CLONE_NEWIPC), (.utsNamespace, PROBE_CLONE_NEWUTS),
         ]
-        let flags = namespaces.reduce(0) { $0 | $1.1 }
-        if probe_unshare(flags) == 0 {
-            for (layer, _) in namespaces { reporter.layer(layer, applied: true) }
-            return true
+        let pid = probe_clone_namespaces(namespaces.reduce(0) { $0 | $1.1 })
+        if pid >= 0 {
+            if pid > 0 { for (layer, _) in namespaces { reporter.layer(layer, applied: true) } }
+            return (pid, true)
         }
-        let error = LaunchError.errno("namespaces", "unshare(user, mount, pid, net, ipc, uts)")
+        let error = LaunchError.errno("namespaces", "clone(user, mount, pid, net, ipc, uts)")
         guard spec.allowDegraded else { throw error }
         for (layer, _) in namespaces { reporter.layer(layer, applied: false, error.message) }
-        return false
+        let plain = fork()
+        try check("fork", "fork init", plain)
+        return (plain, false)
     }
 
-    /// Writes the unsharer's uid and gid maps from outside its user namespace.
-    func writeIDMaps(child: pid_t, sync: SyncPipes) throws {
-        guard let answer = FileIO.readByte(sync.parentReads) else {
-            // The unsharer died; it reported why on the report descriptor.
-            var status: Int32 = 0
-            waitpid(child, &status, 0)
-            _exit(ExitCode.setupFailed)
+    /// Writes init's uid and gid maps from outside its user namespace.
+    func writeIDMaps(initPID: pid_t) throws {
+        if spec.denySetgroups {
+            try FileIO.write("/proc/\(initPID)/setgroups", "deny", stage: "user_ns")
         }
-        if answer == SyncPipes.unshared {
-            if spec.denySetgroups {
-                try FileIO.write("/proc/\(child)/setgroups", "deny", stage: "user_ns")
-            }
-            try FileIO.write("/proc/\(child)/uid_map", spec.uidMap, stage: "user_ns")
-            try FileIO.write("/proc/\(child)/gid_map", spec.gidMap, stage: "user_ns")
-        }
-        FileIO.writeByte(sync.parentWrites, SyncPipes.mapped)
-        close(sync.parentWrites)
-        close(sync.parentReads)
+        try FileIO.write("/proc/\(initPID)/uid_map", spec.uidMap, stage: "user_ns")
+        try FileIO.write("/proc/\(initPID)/gid_map", spec.gidMap, stage: "user_ns")
     }
 
     /// A new network namespace starts with no interface up; `loopback` brings up `lo`.

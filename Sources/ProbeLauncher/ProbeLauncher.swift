@@ -9,13 +9,11 @@ import SandboxSpec
 /// not depend on locks another thread might hold. It is started by `probe` (the orchestrator),
 /// never by hand, in a session of its own.
 ///
-/// Four processes take part:
+/// Three processes take part:
 ///
 ///     launcher  (host namespaces)  joins the cgroups, writes the id maps, supervises seccomp
-///      └ unsharer (new namespaces, old pid namespace)  only exists because unshare(NEWPID)
-///         │                                              applies to children
-///         └ init   (pid 1)         builds the filesystem, reaps, reports the target's status
-///            └ target               limits, Landlock, no_new_privs, uid, seccomp, execve
+///      └ init   (new namespaces, pid 1)  builds the filesystem, reaps, reports the target's status
+///         └ target                       limits, Landlock, no_new_privs, uid, seccomp, execve
 ///
 /// Every failure before execve is reported on the report descriptor as a `setup-error`
 /// record, which the target can never write to. The command line is ``LaunchSpec``'s.
@@ -64,61 +62,39 @@ struct Launcher {
         //    pids and CPU are measured for the whole tree, not just one process.
         try joinCgroups()
 
-        // The handoff socket carries the target's seccomp listener fd number to this process;
-        // SO_PASSCRED tells us which process sent it.
+        // The handoff socket carries the target's seccomp listener to this process. Its other
+        // end is close-on-exec and, once init has forked, held by the target alone.
         var handoff: [Int32] = [0, 0]
         try check("seccomp", "socketpair", socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &handoff))
-        try check("seccomp", "SO_PASSCRED", probe_set_passcred(handoff[0]))
 
-        let sync = try SyncPipes()
+        // 2. Init, in new namespaces. It waits on the sync pipe until its id maps exist.
+        let sync = try SyncPipe()
         let parent = getpid()
-        let child = fork()
-        try check("fork", "fork", child)
+        let (child, namespaced) = try startInit()
         if child == 0 {
             close(handoff[0])
-            runUnsharer(parent: parent, sync: sync, handoff: handoff[1], filter: filter)
+            runInit(parent: parent, namespaced: namespaced, sync: sync, handoff: handoff[1], filter: filter)
         }
         close(handoff[1])
         // Only the target writes to the channel; its end-of-file must come when the target's
         // tree is gone, so no launcher process keeps a copy longer than it must.
         if spec.channelFD >= 0 { close(spec.channelFD) }
-        sync.closeChildEnds()
-        try writeIDMaps(child: child, sync: sync)
+        do {
+            if namespaced { try writeIDMaps(initPID: child) }
+        } catch {
+            kill(child, SIGKILL)
+            throw error
+        }
+        sync.signalMapped()
         var supervisor = Supervisor(spec: spec, reporter: reporter, child: child, handoff: handoff[0])
         supervisor.run()
     }
 
-    /// The middle process: new namespaces, then a fork so that the next process is pid 1.
-    private func runUnsharer(parent: pid_t, sync: SyncPipes, handoff: Int32, filter: [UInt8]) -> Never {
-        sync.closeParentEnds()
-        do {
-            try dieWithParent(parent)
-            let unshared = try unshareNamespaces()
-            FileIO.writeByte(sync.toParent, unshared ? SyncPipes.unshared : SyncPipes.notUnshared)
-            guard FileIO.readByte(sync.fromParent) == SyncPipes.mapped else {
-                throw LaunchError("user_ns", "the launcher could not write the id maps")
-            }
-            let me = getpid()
-            let initPID = fork()
-            try check("fork", "fork init", initPID)
-            if initPID == 0 {
-                runInit(parent: me, namespaced: unshared, handoff: handoff, filter: filter)
-            }
-            if spec.channelFD >= 0 { close(spec.channelFD) }
-            var status: Int32 = 0
-            while waitpid(initPID, &status, 0) < 0 && errno == EINTR {}
-            _exit(0)
-        } catch let error as LaunchError {
-            reporter.fail(error)
-        } catch {
-            reporter.fail(LaunchError("launcher", "\(error)"))
-        }
-    }
-
     /// pid 1 of the new pid namespace: builds the filesystem, starts the target, reaps.
-    private func runInit(parent: pid_t, namespaced: Bool, handoff: Int32, filter: [UInt8]) -> Never {
+    private func runInit(parent: pid_t, namespaced: Bool, sync: SyncPipe, handoff: Int32, filter: [UInt8]) -> Never {
         do {
             try dieWithParent(parent)
+            try sync.waitForMaps()
             var view: FilesystemView? = nil
             if namespaced {
                 try setUpNetwork()

@@ -6,7 +6,7 @@ import SandboxSpec
 ///  - takes the target's seccomp listener and answers every syscall no rule allows,
 ///    recording what was tried (syscall number and arguments);
 ///  - kills the sandbox when the orchestrator goes away (the lifeline reaches end-of-file);
-///  - exits when the unsharer, and so the whole pid namespace, is gone.
+///  - exits when init, and so the whole pid namespace, is gone.
 struct Supervisor {
     let spec: LaunchSpec
     let reporter: Reporter
@@ -46,8 +46,7 @@ struct Supervisor {
                 if !takeListener() { close(handoffFD); handoffFD = -1 }
             }
             if fds[1].revents != 0 {
-                // The orchestrator is gone. The unsharer's death takes init with it
-                // (PR_SET_PDEATHSIG), and init's death empties the pid namespace.
+                // The orchestrator is gone. Init's death empties the pid namespace.
                 kill(child, SIGKILL)
                 lifeline = -1
             }
@@ -60,25 +59,20 @@ struct Supervisor {
         }
     }
 
-    /// Receives the listener's fd number from the target and copies the descriptor out of it
-    /// with pidfd_getfd. Returns false once the handoff socket is closed.
+    /// Receives the listener from the target. Returns false once the handoff socket is
+    /// closed (the target has exec'd or died).
     private mutating func takeListener() -> Bool {
-        var number: Int32 = -1
-        var sender: pid_t = 0
-        let n = probe_recv_with_sender(handoff, &number, 4, &sender)
-        guard n == 4, sender > 0 else { return n > 0 }
-        let pidfd = probe_pidfd_open(sender, 0)
-        let copy = pidfd >= 0 ? probe_pidfd_getfd(pidfd, number, 0) : -1
-        if copy < 0 {
+        let fd = probe_recv_fd(handoff)
+        if fd == -2 { return false }
+        if fd < 0 {
+            if errno == EINTR || errno == EAGAIN { return true }
             // Without the listener nobody could answer the target's blocked syscalls.
-            let error = LaunchError.errno("seccomp", "pidfd_getfd(listener)")
+            let error = LaunchError.errno("seccomp", "receive the listener")
             kill(child, SIGKILL)
             reporter.fail(error)
         }
-        close(pidfd)
-        listener = copy
-        var ack: UInt8 = 1
-        _ = write(handoff, &ack, 1)
+        if listener >= 0 { close(listener) }
+        listener = fd
         return true
     }
 

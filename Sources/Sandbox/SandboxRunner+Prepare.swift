@@ -78,8 +78,8 @@ extension SandboxRunner {
     /// The channel's number in the launcher, after its fixed descriptors 0–5.
     static let channelDescriptor: Int32 = 6
 
-    /// The launcher's own processes (launcher, unsharer, init) are in the cgroup too.
-    static let launcherProcesses: UInt64 = 3
+    /// The launcher's own processes (launcher, init) are in the cgroup too.
+    static let launcherProcesses: UInt64 = 2
 
     private func applyCgroupPolicy(_ prepared: inout PreparedRun, _ c: SandboxConfiguration) throws {
         for (layer, problem) in [(Layer.cgroupMemory, prepared.cgroup.memoryProblem), (.cgroupPids, prepared.cgroup.pidsProblem)] {
@@ -113,6 +113,9 @@ extension SandboxRunner {
         spec.environment = c.environment
         spec.executable = command.executable
         spec.argv = c.command
+        // The target starts in the work dir, where a relative `.venv/bin/python` would name
+        // another file: Python would then miss its venv and run on the base install.
+        if c.command[0].contains("/") && !c.command[0].hasPrefix("/") { spec.argv[0] = command.executable }
         spec.channelFD = c.resultChannel ? Self.channelDescriptor : -1
     }
 

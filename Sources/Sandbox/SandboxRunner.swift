@@ -13,6 +13,8 @@ public struct SandboxRunner: Sendable {
     /// Block SIGINT, SIGTERM and SIGHUP while running, and kill the sandbox when one arrives.
     /// Only for single-threaded callers such as the `probe` command.
     public var handlesInterrupts = false
+    /// Where compiled seccomp filters are kept between runs; nil compiles every time.
+    public var filterCache: FilterCache? = .standard()
 
     /// The uid and gid the target runs as when `probe` runs as root.
     public static let sandboxUser: UInt32 = 65534
@@ -25,8 +27,8 @@ public struct SandboxRunner: Sendable {
     public func run(_ configuration: SandboxConfiguration) throws -> Verdict {
         let began = Clock.milliseconds()
         try configuration.validate()
-        let profile = try SeccompProfile.load(path: profilePath(configuration.profile))
-        let filter = try profile.compile()
+        let path = profilePath(configuration.profile)
+        let filter = try filterCache?.filter(forProfileAt: path) ?? SeccompProfile.load(path: path).compile()
         var prepared = try prepare(configuration, filter: filter)
         defer { prepared.cleanUp() }
         return try Execution(configuration: configuration, prepared: prepared, launcherPath: launcherPath,

@@ -52,10 +52,14 @@ public struct SeccompProfile: Equatable, Sendable {
 
 extension SeccompProfile {
     public static func load(path: String) throws -> SeccompProfile {
+        try parse(read(path: path), source: path)
+    }
+
+    static func read(path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SandboxError(.invalidProfile, "\(path): cannot read the seccomp profile")
         }
-        return try parse(data, source: path)
+        return data
     }
 
     public static func parse(_ data: Data, source: String) throws -> SeccompProfile {

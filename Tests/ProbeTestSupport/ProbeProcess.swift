@@ -63,8 +63,10 @@ public enum ProbeProcess {
     }
 
     /// Runs any command; returns exit code, stdout and stderr.
-    public static func execute(_ argv: [String], environment: [String: String] = [:], asUser: UInt32? = nil) throws -> (Int32, String, String) {
+    public static func execute(_ argv: [String], environment: [String: String] = [:], asUser: UInt32? = nil,
+                               in directory: URL? = nil) throws -> (Int32, String, String) {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         var argv = argv
         if let uid = asUser {
             argv = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + argv

@@ -99,6 +99,15 @@ import Testing
         #expect(err.contains("expected a command after --"))
     }
 
+    /// `probe run` is parsed on its own (the fast path in `Probe.main`); its usage errors
+    /// must still name it as `probe run` and exit 64.
+    @Test func badOptionValueIsAUsageErrorNamingProbeRun() throws {
+        let (code, _, err) = try ProbeProcess.execute([ProbeProcess.probe, "run", "--cpu-time", "soon", "--", "/bin/true"])
+        #expect(code == 64)
+        #expect(err.contains("The value 'soon' is invalid for '--cpu-time <cpu-time>'"))
+        #expect(err.contains("Usage: probe run [<options>] -- [<command> ...]"))
+    }
+
     @Test func missingReadOnlyPathIsNamed() throws {
         let (code, _, err) = try ProbeProcess.execute([ProbeProcess.probe, "run", "--ro", "/nonexistent/dir", "--", "/bin/true"])
         #expect(code == 64)

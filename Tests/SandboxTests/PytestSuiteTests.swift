@@ -30,4 +30,14 @@ import Testing
         #expect(outcome.exitStatus == 1)
         #expect(outcome.stdout.contains("1 failed, 1 passed"))
     }
+
+    /// The target starts in its own work dir, so a relative interpreter path must still name
+    /// the venv it named in the caller's directory, or Python would run without the venv.
+    @Test func aRelativeVenvInterpreterKeepsItsVenv() throws {
+        let (code, out, err) = try ProbeProcess.execute(
+            [ProbeProcess.probe, "run", "--", ".venv/bin/python", "-I", "-c", "import sys; print(sys.prefix)"],
+            in: ProbeProcess.repository)
+        #expect(code == 0, "\(err)")
+        #expect(out == ProbeProcess.repository.appendingPathComponent(".venv").path + "\n")
+    }
 }

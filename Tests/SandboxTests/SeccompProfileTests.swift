@@ -22,7 +22,7 @@ import Testing
         }
     }
 
-    private let base = #"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"], "syscalls": [{"names": ["read", "write", "execve"], "action": "SCMP_ACT_ALLOW"}"#
+    private let base = #"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"], "syscalls": [{"names": ["read", "write", "sendmsg", "execve"], "action": "SCMP_ACT_ALLOW"}"#
 
     @Test(arguments: ["pytest", "service"])
     func shippedProfilesCompile(_ name: String) throws {
@@ -89,11 +89,11 @@ import Testing
 
     @Test func profileMustLetTheLauncherFinish() {
         let text = message(#"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"], "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}"#, compile: true)
-        #expect(text == "test.json: syscalls: must allow write, execve without argument conditions; the launcher needs them after loading the filter")
+        #expect(text == "test.json: syscalls: must allow write, sendmsg, execve without argument conditions; the launcher needs them after loading the filter")
     }
 
     @Test func unknownArchitectureIsNamed() {
-        let text = message(#"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_VAX"], "syscalls": [{"names": ["read", "write", "execve"], "action": "SCMP_ACT_ALLOW"}]}"#, compile: true)
+        let text = message(#"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_VAX"], "syscalls": [{"names": ["read", "write", "sendmsg", "execve"], "action": "SCMP_ACT_ALLOW"}]}"#, compile: true)
         #expect(text == "test.json: architectures[0]: unknown architecture 'SCMP_ARCH_VAX'")
     }
 }

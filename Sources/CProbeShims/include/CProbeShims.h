@@ -67,7 +67,8 @@ typedef struct probe_notification {
     uint64_t args[6];
 } probe_notification;
 
-int probe_unshare(int flags);
+/// fork(2) into new namespaces: 0 in the child, its pid in the parent, -1 with errno.
+pid_t probe_clone_namespaces(int flags);
 int probe_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
 int probe_setrlimit(int resource, uint64_t soft, uint64_t hard);
 int probe_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data);
@@ -78,7 +79,6 @@ int probe_setgroups_empty(void);
 int probe_close_range(unsigned int first, unsigned int last, unsigned int flags);
 int probe_memfd_create(const char *name, unsigned int flags);
 int probe_pidfd_open(pid_t pid, unsigned int flags);
-int probe_pidfd_getfd(int pidfd, int targetfd, unsigned int flags);
 /// A non-blocking, close-on-exec signalfd for these signals.
 int probe_signalfd(const int *signals, int count);
 /// Reads one signal from a signalfd; returns its number, or -1.
@@ -95,10 +95,10 @@ int probe_seccomp_load_with_listener(const void *instructions, size_t byte_count
 int probe_seccomp_notif_recv(int listener, probe_notification *out);
 int probe_seccomp_notif_send_errno(int listener, uint64_t id, int error);
 
-/// Sets SO_PASSCRED so that every message received on `fd` carries the sender's pid.
-int probe_set_passcred(int fd);
-/// recvmsg that also returns the sender's pid (as seen in the receiver's pid namespace).
-ssize_t probe_recv_with_sender(int fd, void *buffer, size_t length, pid_t *sender);
+/// Sends one descriptor (SCM_RIGHTS) with a one-byte message.
+ssize_t probe_send_fd(int socket, int fd);
+/// Receives a descriptor sent with probe_send_fd, close-on-exec; -2 at end-of-file, -1 on error.
+int probe_recv_fd(int socket);
 /// Brings the loopback interface of the current network namespace up.
 int probe_loopback_up(void);
 /// Moves the calling thread into the namespace behind `fd` (setns(2)); `nstype` 0 accepts any.
