@@ -47,13 +47,15 @@ struct RunCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(verdict)
-            print(String(decoding: data, as: UTF8.self))
+            FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
         } else {
             FileHandleOutput.standardError(verdict.summary)
             if !verdict.stdout.isEmpty { FileHandleOutput.standardOutput(verdict.stdout) }
             if !verdict.stderr.isEmpty { FileHandleOutput.standardError(verdict.stderr, newline: false) }
         }
-        throw ExitCode(verdict.processExitCode)
+        // Exit here rather than throw ExitCode: ArgumentParser would build this command's
+        // usage text on the way out, a measurable part of every launch.
+        Glibc.exit(verdict.processExitCode)
     }
 }
 

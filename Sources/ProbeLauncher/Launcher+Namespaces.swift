@@ -30,12 +30,12 @@ extension Launcher {
         ]
         let pid = probe_clone_namespaces(namespaces.reduce(0) { $0 | $1.1 })
         if pid >= 0 {
-            if pid > 0 { for (layer, _) in namespaces { reporter.layer(layer, applied: true) } }
+            if pid > 0 { reporter.layers(namespaces.map(\.0), applied: true) }
             return (pid, true)
         }
         let error = LaunchError.errno("namespaces", "clone(user, mount, pid, net, ipc, uts)")
         guard spec.allowDegraded else { throw error }
-        for (layer, _) in namespaces { reporter.layer(layer, applied: false, error.message) }
+        reporter.layers(namespaces.map(\.0), applied: false, error.message)
         let plain = fork()
         try check("fork", "fork init", plain)
         return (plain, false)

@@ -15,6 +15,13 @@ struct Reporter {
         send(.layer(layer, applied: applied, reason: reason))
     }
 
+    /// Several layers in one write(2): each wakes the orchestrator, and these are on the
+    /// critical path of the launch. Well under PIPE_BUF, so still never interleaved.
+    func layers(_ layers: [Layer], applied: Bool, _ reason: String = "") {
+        let lines = layers.map { ReportRecord.layer($0, applied: applied, reason: reason).line }.joined()
+        _ = lines.withCString { write(fd, $0, strlen($0)) }
+    }
+
     /// Reports a failed step and ends this process. Only setup steps call this, never the target.
     func fail(_ error: LaunchError) -> Never {
         send(.setupError(stage: error.stage, message: error.message))

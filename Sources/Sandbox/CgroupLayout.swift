@@ -21,16 +21,17 @@ struct CgroupLayout {
         var layout = CgroupLayout(v1: [:], v2: nil)
         for line in mountinfo.split(separator: "\n") {
             // mountinfo: id parent major:minor root mountpoint options [optional…] - fstype source superoptions
-            let halves = line.components(separatedBy: " - ")
-            guard halves.count == 2 else { continue }
-            let left = halves[0].split(separator: " "), right = halves[1].split(separator: " ")
+            let fields = line.split(separator: " ")
+            guard let dash = fields.firstIndex(of: "-") else { continue }
+            let left = fields[..<dash], right = fields[(dash + 1)...]
             guard left.count >= 5, right.count >= 3 else { continue }
-            let mountPoint = String(left[4])
-            if right[0] == "cgroup2" && layout.v2 == nil {
+            let right0 = right[right.startIndex], right2 = right[right.startIndex + 2]
+            let mountPoint = String(left[left.startIndex + 4])
+            if right0 == "cgroup2" && layout.v2 == nil {
                 let controllers = readControllers(mountPoint)?.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) ?? []
                 layout.v2 = (mountPoint, Set(controllers))
-            } else if right[0] == "cgroup" {
-                for option in right[2].split(separator: ",") where ["memory", "pids", "cpuacct"].contains(String(option)) {
+            } else if right0 == "cgroup" {
+                for option in right2.split(separator: ",") where ["memory", "pids", "cpuacct"].contains(String(option)) {
                     layout.v1[String(option)] = (mountPoint, ownPaths[String(option)] ?? "/")
                 }
             }
@@ -42,19 +43,5 @@ struct CgroupLayout {
         parse(mountinfo: SystemFiles.read("/proc/self/mountinfo") ?? "",
               cgroup: SystemFiles.read("/proc/self/cgroup") ?? "",
               readControllers: { SystemFiles.read($0 + "/cgroup.controllers") })
-    }
-}
-
-extension String {
-    /// Splits on a whole separator string (FoundationEssentials has no `components(separatedBy:)`).
-    func components(separatedBy separator: String) -> [String] {
-        var out: [String] = []
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: separator) {
-            out.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        out.append(String(rest))
-        return out
     }
 }

@@ -19,6 +19,7 @@ final class RunCgroup {
     /// Why memory or pids could not be limited, when they could not.
     private(set) var memoryProblem: String?
     private(set) var pidsProblem: String?
+    private var emptied = false
 
     /// What the launcher writes itself into. On v1 that is `tasks`: a thread moving itself
     /// there skips the kernel's global threadgroup rwsem, whose first writer waits for an RCU
@@ -134,12 +135,17 @@ final class RunCgroup {
         return usage
     }
 
-    /// Kills every process left in the run's cgroups and waits until they are gone.
+    /// Kills every process left in the run's cgroups and waits until they are gone. Once seen
+    /// empty they stay empty (only a member can fork into them), so later calls return at once.
     func killAll() {
+        guard !emptied else { return }
         for dir in directories where isV2[dir] == true { SystemFiles.write(dir + "/cgroup.kill", "1") }
         for _ in 0..<400 {
             let pids = directories.flatMap { (SystemFiles.read($0 + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) } }
-            if pids.isEmpty { return }
+            if pids.isEmpty {
+                emptied = true
+                return
+            }
             for pid in pids { kill(pid, SIGKILL) }
             usleep(5000)
         }
