@@ -1,4 +1,5 @@
 import Foundation
+import TaskBank
 
 /// Takes out of a submission's graded copy every file that could change how pytest runs, and
 /// reports each one. Probe's flags already stop most of them (`-I`, `-c`, `--rootdir`,
@@ -29,7 +30,7 @@ enum Neutralizer {
         var edits: [String] = []
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
-            let isDirectory = (walker.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory
+            let isDirectory = FileTree.fileType(root + "/" + relative) == S_IFDIR
             if isDirectory {
                 if name == ".git" { walker.skipDescendants() }
                 if removedPackages.contains(name) {
