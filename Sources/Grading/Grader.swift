@@ -45,20 +45,19 @@ public final class Grader: Sendable {
             }
             evidence.integrity = try Neutralizer.neutralize(submission.tree)
             evidence.intakeMS = since(began)
-            let (run, quality) = try runTestsAndQuality(submission, task: task, progress: progress)
+            let (run, quality, early) = try runSideBySide(submission, task: task, progress: progress)
             evidence.run = run
             evidence.integrity += run.integrity
             evidence.quality = quality.0
             evidence.qualityMS = quality.1
             evidence.rubric = try rubric(for: task, run: run)
-            // A judgment that cannot be made is reported; the test results stand.
-            let judging = DispatchTime.now().uptimeNanoseconds
-            do {
-                evidence.judgment = try judge.assess(submission.tree, task: task, results: run.results)
-            } catch {
-                evidence.judgment = Judgment(problems: ["the judgment graders could not run: \((error as? GradingError)?.message ?? "\(error)")"])
+            if let early {
+                (evidence.judgment, evidence.judgmentMS) = early
+            } else {
+                let judging = DispatchTime.now().uptimeNanoseconds
+                evidence.judgment = judgment(of: submission.tree, task: task, results: run.results)
+                evidence.judgmentMS = since(judging)
             }
-            evidence.judgmentMS = since(judging)
             // Load probes run alone, after the tests: measurements need the cores to themselves.
             if !task.manifest.probes.isEmpty && !evidence.integrity.contains(where: \.violation) {
                 let probing = DispatchTime.now().uptimeNanoseconds
@@ -74,32 +73,55 @@ public final class Grader: Sendable {
         return GradeOutcome(grader: evidence.report(for: .grader), candidate: evidence.report(for: .candidate))
     }
 
-    /// The test run and the code-quality measurement, side by side on the two cores.
-    private func runTestsAndQuality(_ submission: Submission, task: TaskDefinition,
-                                    progress: @escaping @Sendable (TestProgress) -> Void) throws -> (SuiteRun, (CodeQualityReport?, UInt64)) {
+    /// The test run and the code-quality measurement, side by side on the two cores, and the
+    /// judgment too when it does not read the test results (everything but pr-review): it
+    /// runs the candidate's own tests in the sandbox, a third stream of mostly CPU work that
+    /// would otherwise wait for the other two. Returns the judgment and its time, or nil when
+    /// it must wait for the results.
+    private func runSideBySide(_ submission: Submission, task: TaskDefinition,
+                               progress: @escaping @Sendable (TestProgress) -> Void) throws
+        -> (SuiteRun, (CodeQualityReport?, UInt64), (Judgment?, UInt64)?) {
         enum Part: Sendable {
             case tests(Result<SuiteRun, GradingError>)
             case quality(CodeQualityReport, UInt64)
+            case judgment(Judgment?, UInt64)
         }
-        let runner = self.runner, quality = self.quality
-        let parts = WorkerPool.run(2, width: 2) { index -> Part in
-            if index == 0 {
+        let judgesEarly = !Judge.readsTestResults(task.manifest.type)
+        let parts = WorkerPool.run(judgesEarly ? 3 : 2, width: judgesEarly ? 3 : 2) { [self] index -> Part in
+            let began = DispatchTime.now().uptimeNanoseconds
+            switch index {
+            case 0:
                 return .tests(Result { try runner.run(SuitePlan(task: task, canaries: true), tree: .directory(submission.tree), progress: progress) }
                     .mapError { $0 as? GradingError ?? GradingError(.io, "\($0)") })
+            case 1:
+                let report: CodeQualityReport
+                do { report = try quality.measure(submission, task: task) } catch {
+                    report = CodeQualityReport(changedFiles: [], linesAdded: 0, linesRemoved: 0, ruff: [], mypy: [],
+                                               toolProblems: ["code quality could not be measured: \(error)"],
+                                               candidateTests: [], commits: nil, notes: [])
+                }
+                return .quality(report, (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+            default:
+                let judgment = judgment(of: submission.tree, task: task, results: [:])
+                return .judgment(judgment, (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
             }
-            let began = DispatchTime.now().uptimeNanoseconds
-            let report: CodeQualityReport
-            do { report = try quality.measure(submission, task: task) } catch {
-                report = CodeQualityReport(changedFiles: [], linesAdded: 0, linesRemoved: 0, ruff: [], mypy: [],
-                                           toolProblems: ["code quality could not be measured: \(error)"],
-                                           candidateTests: [], commits: nil, notes: [])
-            }
-            return .quality(report, (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
         }
         guard case .tests(let run) = parts[0], case .quality(let report, let elapsed) = parts[1] else {
             throw GradingError(.io, "the grading jobs returned out of order")
         }
-        return (try run.get(), (report, elapsed))
+        var early: (Judgment?, UInt64)?
+        if parts.count > 2, case .judgment(let judgment, let elapsed) = parts[2] { early = (judgment, elapsed) }
+        return (try run.get(), (report, elapsed), early)
+    }
+
+    /// The judgment graders' view of `tree`; one that cannot be made is reported as a
+    /// problem, and the test results stand.
+    private func judgment(of tree: String, task: TaskDefinition, results: [String: TestResult]) -> Judgment? {
+        do {
+            return try judge.assess(tree, task: task, results: results)
+        } catch {
+            return Judgment(problems: ["the judgment graders could not run: \((error as? GradingError)?.message ?? "\(error)")"])
+        }
     }
 
     /// The task's load probes on the submission's tree, against the reference measured in the same session.

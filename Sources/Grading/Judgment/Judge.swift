@@ -26,8 +26,15 @@ public final class Judge: Sendable {
         self.mutation = mutation
     }
 
+    /// Whether a task type's judgment reads the hidden-suite results (a review's findings are
+    /// checked against them); the others can be judged while the suite runs.
+    public static func readsTestResults(_ type: TaskType) -> Bool {
+        type == .prReview
+    }
+
     /// The judgment of `tree` (a submission's gradable tree); nil for task types judged by
-    /// their tests alone. `results` are the submission's hidden and public test results.
+    /// their tests alone. `results` are the submission's hidden and public test results, used
+    /// only when ``readsTestResults(_:)`` says so.
     public func assess(_ tree: String, task: TaskDefinition, results: [String: TestResult]) throws -> Judgment? {
         switch task.manifest.type {
         case .prReview:
