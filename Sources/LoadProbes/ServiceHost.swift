@@ -183,7 +183,7 @@ public final class RunningService: @unchecked Sendable {
         self.namespaceFD = namespaceFD
     }
 
-    /// Finds the launcher's child (the process that unshared the namespaces) and opens its
+    /// Finds the launcher's child (init, cloned into the new namespaces) and opens its
     /// network namespace, once it differs from ours.
     private static func openNamespace(of launcher: Int32, until deadline: Date, outcome: Outcome) throws -> Int32 {
         let ours = NetworkNamespace.identity("/proc/self/ns/net")

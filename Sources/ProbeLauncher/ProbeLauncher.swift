@@ -4,9 +4,9 @@ import SandboxSpec
 
 /// Builds one sandbox and runs one command in it.
 ///
-/// This binary is synchronous and single-threaded on purpose: `unshare(CLONE_NEWUSER)` fails
-/// with EINVAL in a process that has more than one thread, and code between fork and exec must
-/// not depend on locks another thread might hold. It is started by `probe` (the orchestrator),
+/// This binary is synchronous and single-threaded on purpose: its children run on after
+/// fork and clone without an exec, and code between fork and exec must not depend on locks
+/// another thread might hold (nor may the raw clone skip fork's handlers for them). It is started by `probe` (the orchestrator),
 /// never by hand, in a session of its own.
 ///
 /// Three processes take part:
