@@ -94,10 +94,11 @@ public struct CodeQuality: Sendable {
         var writable: [String] = []
         if FileTree.isDirectory(venv + "/probe-mypy-cache") {
             let folder = try FileTree.makeTemporaryDirectory(prefix: "mypy-cache", in: workRoot)
-            try? FileManager.default.removeItem(atPath: folder)
-            if (try? FileManager.default.copyItem(atPath: venv + "/probe-mypy-cache", toPath: folder)) != nil {
+            if (try? FileTree.overlay(venv + "/probe-mypy-cache", onto: folder)) != nil {
                 cache = folder
                 writable = [folder]
+            } else {
+                try? FileManager.default.removeItem(atPath: folder)
             }
         }
         defer { if cache != "/dev/null" { try? FileManager.default.removeItem(atPath: cache) } }
