@@ -27,5 +27,7 @@ def _square(value: int) -> int:
 def test_multiprocessing_pool() -> None:
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(2) as pool:
+    # spawn, not fork: a Pool runs helper threads in this process, and a fork taken while one
+    # of them holds a lock leaves the worker waiting on it forever.
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
         assert pool.map(_square, range(5)) == [0, 1, 4, 9, 16]
