@@ -46,6 +46,7 @@ public struct PytestRunner: Sendable {
                          observer: ProgressDecoder? = nil) throws -> SuiteRun {
         let (workspace, canaries) = try PytestWorkspace.make(in: workRoot, plan: plan, tree: tree)
         defer { workspace.remove() }
+        observer?.expectCanaries(canaries)
         let before = try? FileTree.digest(of: workspace.grader)
         let token = ResultStream.newToken()
         let nodeIDs = paths.contains { $0.contains("::") }

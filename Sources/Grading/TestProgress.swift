@@ -7,11 +7,15 @@ public enum TestProgress: Sendable {
     case collected(Int)
     case started(String)
     case finished(String, outcome: String)
+    /// A canary the run planted ended: `failed` is what it must do; anything else means the
+    /// reporting was tampered with (the report's integrity findings say so, with evidence).
+    case canary(outcome: String)
 }
 
 /// Turns channel chunks into ``TestProgress`` events, line by line.
 final class ProgressDecoder: Sendable {
     private let pending = Mutex<[UInt8]>([])
+    private let canaries = Mutex<Set<String>>([])
     private let handler: @Sendable (TestProgress) -> Void
 
     init(_ handler: @escaping @Sendable (TestProgress) -> Void) {
@@ -23,6 +27,16 @@ final class ProgressDecoder: Sendable {
         var nodeid: String?
         var outcome: String?
         var tests: [ResultStream.CollectedTest]?
+    }
+
+    /// The node ids of the canaries planted in this run, so their results show as canaries.
+    func expectCanaries(_ ids: [String]) {
+        canaries.withLock { $0.formUnion(ids) }
+    }
+
+    private func isCanary(_ id: String) -> Bool {
+        let base = id.firstIndex(of: "[").map { String(id[..<$0]) } ?? id
+        return canaries.withLock { $0.contains(base) }
     }
 
     func feed(_ bytes: [UInt8]) {
@@ -38,7 +52,9 @@ final class ProgressDecoder: Sendable {
             switch event.event {
             case "collected": handler(.collected(event.tests?.count ?? 0))
             case "start": if let id = event.nodeid { handler(.started(id)) }
-            case "result": if let id = event.nodeid { handler(.finished(id, outcome: event.outcome ?? "?")) }
+            case "result":
+                guard let id = event.nodeid else { continue }
+                handler(isCanary(id) ? .canary(outcome: event.outcome ?? "?") : .finished(id, outcome: event.outcome ?? "?"))
             default: continue
             }
         }

@@ -85,6 +85,8 @@ struct GradeCommand: ParsableCommand {
                 case .finished(let id, let outcome):
                     let shown = audience == .candidate && id.hasPrefix("hidden/") ? "a hidden test" : id
                     FileHandleOutput.standardError("[\(name)] \(outcome.padding(toLength: 7, withPad: " ", startingAt: 0)) \(shown)")
+                case .canary(let outcome):
+                    FileHandleOutput.standardError("[\(name)] canary  \(outcome == "failed" ? "failed, as planted" : "\(outcome): it must fail; see the report's integrity findings")")
                 }
             }
             let report = outcome.report(for: audience)

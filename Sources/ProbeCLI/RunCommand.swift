@@ -10,8 +10,6 @@ import Glibc
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        // Names the command `probe run` in usage and errors when `Probe.main` parses it alone.
-        _superCommandName: "probe",
         abstract: "Run one command in the sandbox and report a typed verdict.",
         discussion: """
         Without --json, prints a one-line summary on stderr and exits with the command's exit \

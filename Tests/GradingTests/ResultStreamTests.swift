@@ -2,6 +2,7 @@
 import ProbeTestSupport
 import Sandbox
 import TaskBank
+import Synchronization
 import Testing
 
 /// How the plugin's stream becomes one outcome per test, and how the reference check turns
@@ -177,5 +178,33 @@ import Testing
         let run = SuiteRun(label: "submission", verdict: verdict(.signaled), stream: ResultStream(bytes, token: "tok"),
                            expected: [TestID("hidden/t.py::a")!])
         #expect(run.integrity.filter(\.violation).isEmpty)
+    }
+
+    /// The live progress names a planted canary (or one of its parameters) as a canary, never
+    /// as a failed hidden test, and passes other results through with their ids.
+    @Test func progressShowsCanariesAsCanaries() {
+        let events = Mutex<[String]>([])
+        let decoder = ProgressDecoder { event in
+            let shown = switch event {
+            case .collected(let count): "collected \(count)"
+            case .started(let id): "started \(id)"
+            case .finished(let id, let outcome): "\(outcome) \(id)"
+            case .canary(let outcome): "canary \(outcome)"
+            }
+            events.withLock { $0.append(shown) }
+        }
+        decoder.expectCanaries(["hidden/t.py::test_total_keeps"])
+        let lines = [
+            #"{"event":"result","nodeid":"hidden/t.py::a","outcome":"passed"}"#,
+            #"{"event":"result","nodeid":"hidden/t.py::test_total_keeps","outcome":"failed"}"#,
+            #"{"event":"result","nodeid":"hidden/t.py::test_total_keeps[2]","outcome":"passed"}"#,
+            #"{"event":"result","nodeid":"hidden/t.py::test_total_keeps_2","outcome":"failed"}"#,
+        ]
+        // Split mid-line: the decoder waits for the newline.
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        decoder.feed(Array(bytes[..<40]))
+        decoder.feed(Array(bytes[40...]))
+        #expect(events.withLock { $0 } == ["passed hidden/t.py::a", "canary failed", "canary passed",
+                                            "failed hidden/t.py::test_total_keeps_2"])
     }
 }

@@ -163,6 +163,9 @@ import Testing
             let report = try validate(fixture, extra: ["no-such-task"])
             #expect(report.exitCode == 64)
             #expect(report.stderr.contains("no task 'no-such-task'; known tasks: tiny-pricing"))
+            // Found while running, not while parsing: the usage shown is still this command's.
+            #expect(report.stderr.contains("Usage: probe validate "))
+            #expect(report.stderr.contains("See 'probe validate --help' for more information."))
         }
     }
 }

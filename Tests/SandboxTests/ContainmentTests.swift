@@ -91,6 +91,7 @@ import Testing
         let (code, _, err) = try ProbeProcess.execute([ProbeProcess.probe, "run", "--profile", "/nonexistent/p.json", "--", "/bin/true"])
         #expect(code == 64)
         #expect(err.contains("/nonexistent/p.json: cannot read the seccomp profile"))
+        #expect(err.contains("Usage: probe run [<options>] -- [<command> ...]"))
     }
 
     @Test func missingCommandIsAUsageError() throws {
@@ -100,12 +101,13 @@ import Testing
     }
 
     /// `probe run` is parsed on its own (the fast path in `Probe.main`); its usage errors
-    /// must still name it as `probe run` and exit 64.
+    /// must still name it as `probe run`, hint included, and exit 64.
     @Test func badOptionValueIsAUsageErrorNamingProbeRun() throws {
         let (code, _, err) = try ProbeProcess.execute([ProbeProcess.probe, "run", "--cpu-time", "soon", "--", "/bin/true"])
         #expect(code == 64)
         #expect(err.contains("The value 'soon' is invalid for '--cpu-time <cpu-time>'"))
         #expect(err.contains("Usage: probe run [<options>] -- [<command> ...]"))
+        #expect(err.contains("See 'probe run --help' for more information."))
     }
 
     @Test func missingReadOnlyPathIsNamed() throws {
