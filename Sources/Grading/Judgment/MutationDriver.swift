@@ -36,6 +36,8 @@ first line of the enclosing statement) and run the tests covering that line, or 
   assignment (plain, augmented, or annotated with a value) or a ``raise`` to ``pass``.
 """
 
+from __future__ import annotations
+
 import ast
 import importlib.abc
 import importlib.machinery
@@ -51,10 +53,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from types import CodeType, ModuleType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import coverage
 import pytest
+
+if TYPE_CHECKING:
+    import coverage
 
 Replacements = Mapping[str, CodeType | str]  # absolute path -> the code, or source, to run instead
 Result = tuple[str, dict[str, Any], int]  # run status, the child's report, wall ms
@@ -188,7 +192,11 @@ def run_child(spec: Spec, job: Job, write_fd: int) -> NoReturn:
         sys.path.insert(0, spec.root)
         if job.replacements:
             sys.meta_path.insert(0, ReplacingImporter(job.replacements))
-        cov = coverage.Coverage(data_file=None, include=job.measure, config_file=False) if job.measure else None
+        cov = None
+        if job.measure:
+            import coverage  # already loaded by main() before the fork
+
+            cov = coverage.Coverage(data_file=None, include=job.measure, config_file=False)
         recorder = Recorder(job.tests, cov)
         if cov is not None:
             cov.start()
@@ -439,6 +447,9 @@ def main(spec_path: str) -> None:
             data = data[os.write(results_fd, data):]
 
     measure = [os.path.join(spec.root, rel) for rel in spec.modules]
+    if measure:
+        import coverage  # noqa: F401  (once here, so the forked children share it)
+
     _, (status, baseline, ms) = next(run_jobs(spec, [Job(list(spec.tests), None, {}, 60.0, measure)]))
     outcomes: dict[str, str] = baseline.get("outcomes", {})
     durations: dict[str, int] = baseline.get("durations_ms", {})
