@@ -16,33 +16,41 @@ struct PytestWorkspace {
     var ini: String { grader + "/pytest.ini" }
     var runner: String { grader + "/_probe/run_pytest.py" }
 
+    /// An empty run folder under `parent`: `submission/` and `grader/`, nothing in them yet.
+    static func empty(in parent: String, prefix: String) throws -> PytestWorkspace {
+        let workspace = PytestWorkspace(root: try FileTree.makeTemporaryDirectory(prefix: prefix, in: parent))
+        do {
+            try FileManager.default.createDirectory(atPath: workspace.submission, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: workspace.grader, withIntermediateDirectories: true)
+        } catch {
+            workspace.remove()
+            throw GradingError(.io, "\(workspace.root): cannot create the run folders: \(error.localizedDescription)")
+        }
+        return workspace
+    }
+
     /// Lays out a run of `plan`'s suites against `tree` under `parent`. Returns the node ids
     /// of the canaries it planted, if the plan asks for them.
     static func make(in parent: String, plan: SuitePlan, tree: TreeSource) throws -> (PytestWorkspace, canaries: [String]) {
-        let workspace = PytestWorkspace(root: try FileTree.makeTemporaryDirectory(prefix: tree.description.replacingOccurrences(of: ":", with: "-"), in: parent))
-        let manager = FileManager.default
+        let workspace = try empty(in: parent, prefix: tree.description.replacingOccurrences(of: ":", with: "-"))
         do {
-            try manager.createDirectory(atPath: workspace.submission, withIntermediateDirectories: true)
-            try manager.createDirectory(atPath: workspace.grader + "/_probe", withIntermediateDirectories: true)
-        } catch {
-            throw GradingError(.io, "\(workspace.root): cannot create the run folders: \(error.localizedDescription)")
-        }
-        try tree.populate(workspace.submission)
-        var canaries: [String] = []
-        for (name, folder) in plan.suites.sorted(by: { $0.key < $1.key }) {
-            try FileTree.overlay(folder, onto: workspace.grader + "/" + name)
-            if plan.canaries, name == TestID.Suite.hidden.rawValue {
-                canaries += try CanaryTests.plant(in: workspace.grader + "/" + name, suite: name)
+            try tree.populate(workspace.submission)
+            var canaries: [String] = []
+            for (name, folder) in plan.suites.sorted(by: { $0.key < $1.key }) {
+                try FileTree.overlay(folder, onto: workspace.grader + "/" + name)
+                if plan.canaries, name == TestID.Suite.hidden.rawValue {
+                    canaries += try CanaryTests.plant(in: workspace.grader + "/" + name, suite: name)
+                }
             }
+            try workspace.write(PytestPlugin.ini(submission: workspace.submission), to: workspace.ini)
+            try workspace.write(PytestPlugin.runner, to: workspace.runner)
+            try workspace.write(PytestPlugin.plugin, to: workspace.grader + "/_probe/\(PytestPlugin.moduleName).py")
+            try workspace.openGraderForReading()
+            return (workspace, canaries)
+        } catch {
+            workspace.remove()
+            throw error
         }
-        try write(PytestPlugin.ini(submission: workspace.submission), to: workspace.ini)
-        try write(PytestPlugin.runner, to: workspace.runner)
-        try write(PytestPlugin.plugin, to: workspace.grader + "/_probe/\(PytestPlugin.moduleName).py")
-        // The sandbox user must read the grader folder; the submission is handed over by the
-        // sandbox itself for the run.
-        try openForReading(workspace.root, recursive: false)
-        try openForReading(workspace.grader, recursive: true)
-        return (workspace, canaries)
     }
 
     /// The pytest command line, after the interpreter.
@@ -56,10 +64,20 @@ struct PytestWorkspace {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    private static func write(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+    /// Writes a file of the run, creating its folder if needed.
+    func write(_ text: String, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+              FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
             throw GradingError(.io, "\(path): cannot write")
         }
+    }
+
+    /// The sandbox user must read the grader folder and enter the run folder; the submission
+    /// is handed over by the sandbox itself for the run.
+    func openGraderForReading() throws {
+        try Self.openForReading(root, recursive: false)
+        try Self.openForReading(grader, recursive: true)
     }
 
     /// chmod o+rX on a folder (and, if `recursive`, everything in it): the sandbox's uid must

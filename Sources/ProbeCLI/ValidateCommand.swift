@@ -25,8 +25,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Runs at once. Default: the number of online cores.")
     var jobs: Int?
 
-    @Option(help: ArgumentHelp("The grading venv's interpreter. Default: .venv/bin/python of the repository.", valueName: "PATH"))
-    var python: String?
+    @OptionGroup var grading: GradingOptions
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs: expected at least 1, got \(jobs)") }
@@ -35,16 +34,12 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loader = try tasks.loader()
         let catalog = try tasks.converting { ids.isEmpty ? try loader.loadAll() : try loader.load(ids: ids) }
-        let python = try self.python ?? Locations.python()
-        let environment: PythonEnvironment
-        do { environment = try PythonEnvironment(python: python) } catch { throw ValidationError("--python: \(error)") }
-        let sandboxes = try Locations.sandboxes()
+        let environment = try grading.environment()
         let workRoot = try tasks.converting { try FileTree.makeTemporaryDirectory(prefix: "probe-validate") }
         defer { try? FileManager.default.removeItem(atPath: workRoot) }
 
-        let runner = PytestRunner(sandbox: SandboxRunner(launcherPath: try Locations.launcher(), sandboxesDirectory: sandboxes),
-                                  python: python, workRoot: workRoot)
-        let validator = TaskValidator(runner: runner, environment: environment, sandboxesDirectory: sandboxes,
+        let runner = PytestRunner(sandbox: try grading.sandbox(), python: environment.python, workRoot: workRoot)
+        let validator = TaskValidator(runner: runner, environment: environment, sandboxesDirectory: try Locations.sandboxes(),
                                       jobs: jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let interactive = isatty(2) == 1
         let report = validator.validate(catalog) { line in

@@ -6,8 +6,8 @@ import TaskBank
 /// sandboxed run of ``MutationDriver``: once on the tree itself (with per-test coverage), once
 /// per whole-file variant (planted bugs, the original code), and once per generated mutant of
 /// the chosen modules, each in a forked child that only runs the tests reaching the mutated
-/// line. The layout mirrors ``PytestWorkspace``: the tree is the work dir, the driver and its
-/// spec sit in a read-only folder beside it.
+/// line. It runs in a ``PytestWorkspace``: the tree is the work dir, the driver and its spec
+/// sit in the read-only grader folder beside it.
 public struct MutationRunner: Sendable {
     public var sandbox: SandboxRunner
     public var python: String
@@ -72,27 +72,19 @@ public struct MutationRunner: Sendable {
     }
 
     public func run(_ request: Request) throws -> MutationOutcome {
-        let root = try FileTree.makeTemporaryDirectory(prefix: "mutation", in: workRoot)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let tree = root + "/submission", grader = root + "/grader"
-        do {
-            try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: grader, withIntermediateDirectories: true)
-        } catch {
-            throw GradingError(.io, "\(root): cannot create the run folders: \(error.localizedDescription)")
-        }
+        let workspace = try PytestWorkspace.empty(in: workRoot, prefix: "mutation")
+        defer { workspace.remove() }
+        let tree = workspace.submission, grader = workspace.grader
         try FileTree.overlay(request.tree, onto: tree)
         let spec = Spec(root: tree, ini: grader + "/probe.ini", tests: request.tests, modules: request.modules,
                         variants: request.variants, generate: request.generate, maxMutants: maximumMutants,
                         workers: workers, selectByCoverage: selectByCoverage)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try write(try encoder.encode(spec), to: grader + "/spec.json")
-        try write(Data(("[pytest]\npython_files = test_*.py *_test.py\n").utf8), to: spec.ini)
-        try write(Data(MutationDriver.source.utf8), to: grader + "/mutation_driver.py")
-        for path in [root, grader, grader + "/spec.json", spec.ini, grader + "/mutation_driver.py"] {
-            chmod(path, FileTree.isDirectory(path) ? 0o755 : 0o644)
-        }
+        try workspace.write(String(decoding: try encoder.encode(spec), as: UTF8.self), to: grader + "/spec.json")
+        try workspace.write("[pytest]\npython_files = test_*.py *_test.py\n", to: spec.ini)
+        try workspace.write(MutationDriver.source, to: grader + "/mutation_driver.py")
+        try workspace.openGraderForReading()
 
         let token = ResultStream.newToken()
         var c = PytestRunner.sandboxConfiguration(request.settings, workdir: tree, grader: grader, token: token)
@@ -110,11 +102,5 @@ public struct MutationRunner: Sendable {
             verdict = Verdict.setupFailure(stage: error.kind.description, message: error.message)
         }
         return MutationOutcome(verdict: verdict, token: token)
-    }
-
-    private func write(_ data: Data, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw GradingError(.io, "\(path): cannot write")
-        }
     }
 }
