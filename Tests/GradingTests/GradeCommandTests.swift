@@ -110,6 +110,55 @@ import Testing
         }
     }
 
+    /// Compiled bytecode that would run instead of the source graders read, in archives (a
+    /// folder submission's `__pycache__` never leaves the intake):
+    /// - `cache`: the starter's buggy `shop/pricing.py`, with the reference's fix compiled into
+    ///   its `__pycache__` as an "unchecked hash" .pyc (PEP 552), which CPython runs without
+    ///   looking at the source;
+    /// - `sourceless`: a `shop/pricing.py` that only imports `total` from `shop/_speedups.pyc`,
+    ///   the fix compiled with no source beside it.
+    /// Outside Probe both apply the discount. In Probe the bug still fails in the first, nothing
+    /// unreadable passes in the second, and the report names the bytecode it removed.
+    @Test func compiledBytecodeNeverRunsInsteadOfTheSource() throws {
+        let fixed = try submission(.reference, named: "fixed").appendingPathComponent("shop/pricing.py").path
+        let cache = try submission(.starter, named: "cache"), sourceless = try submission(.starter, named: "sourceless")
+        let compile = """
+        import importlib.util, py_compile, sys
+        fixed, cached_source, stray = sys.argv[1:]
+        mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
+        py_compile.compile(fixed, cfile=importlib.util.cache_from_source(cached_source), dfile=cached_source, doraise=True,
+                           invalidation_mode=mode)
+        py_compile.compile(fixed, cfile=stray, doraise=True)
+        """
+        let built = try ProbeProcess.execute([ProbeProcess.python, "-I", "-c", compile, fixed,
+                                              cache.appendingPathComponent("shop/pricing.py").path,
+                                              sourceless.appendingPathComponent("shop/_speedups.pyc").path])
+        #expect(built.0 == 0, "\(built.2)")
+        try "from shop._speedups import total\n\n__all__ = [\"total\"]\n"
+            .write(to: sourceless.appendingPathComponent("shop/pricing.py"), atomically: true, encoding: .utf8)
+
+        var archives: [URL] = []
+        for folder in [cache, sourceless] {
+            // The vector is real: outside Probe, the tree applies the discount.
+            let naive = try ProbeProcess.execute([ProbeProcess.python, "-I", "-B", "-c",
+                                                  "import sys; sys.path.insert(0, sys.argv[1]); from shop.pricing import total; print(total([1000], 10))",
+                                                  folder.path])
+            #expect(naive.1 == "900\n", "\(folder.lastPathComponent): \(naive.2)")
+            let archive = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + ".tar.gz")
+            let packed = try ProbeProcess.execute(["/usr/bin/tar", "-czf", archive.path, "-C", folder.path, "."])
+            #expect(packed.0 == 0, "\(packed.2)")
+            archives.append(archive)
+        }
+        let graded = try grade(archives)
+        for (name, bytecode) in [("cache", "shop/__pycache__"), ("sourceless", "shop/_speedups.pyc")] {
+            #expect(graded.verdict(name) == "graded", "\(name): \(graded.reason(name))")
+            let outcomes = graded.outcomes(name)
+            for id in Self.failToPass { #expect(outcomes[id] != nil && outcomes[id] != "passed", "\(name): \(id) is \(outcomes[id] ?? "missing")") }
+            let removed = (graded.report(name)["integrity"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "neutralized" }
+            #expect(removed.contains { $0["subject"] as? String == bytecode }, "\(name): \(removed)")
+        }
+    }
+
     @Test func neutralizedFilesAreReported() throws {
         let graded = try grade([try submission(.starter, overlay: "ini-addopts-plugin")])
         let subjects = Set((graded.report()["integrity"] as? [[String: Any]] ?? []).compactMap { $0["subject"] as? String })

@@ -1,10 +1,16 @@
 import Foundation
 import TaskBank
 
-/// Takes out of a submission's graded copy every file that could change how pytest runs, and
-/// reports each one. Probe's flags already stop most of them (`-I`, `-c`, `--rootdir`,
-/// `--noconftest`); removing them as well means a flag that one day stops working is not the
-/// only defence, and the grader sees what was tried.
+/// Takes out of a submission's graded copy every file that could change how pytest runs, or
+/// run code other than the source being graded, and reports each one. Probe's flags already
+/// stop most of them (`-I`, `-c`, `--rootdir`, `--noconftest`); removing them as well means a
+/// flag that one day stops working is not the only defence, and the grader sees what was tried.
+///
+/// Compiled bytecode is one of them: CPython runs a `__pycache__` entry instead of its source
+/// when the timestamps match, and an "unchecked hash" `.pyc` (PEP 552) without looking at the
+/// source at all; a `.pyc` with no source beside it is imported as a module nobody can read.
+/// The copies Probe runs already leave bytecode out (``FileTree``); removing it here too keeps
+/// that from resting on one filter, and tells the grader it was there.
 enum Neutralizer {
     /// Names that are removed wherever they are.
     static let removedNames: Set<String> = [
@@ -33,12 +39,17 @@ enum Neutralizer {
             let isDirectory = FileTree.fileType(root + "/" + relative) == S_IFDIR
             if isDirectory {
                 if name == ".git" { walker.skipDescendants() }
-                if removedPackages.contains(name) {
+                if name == "__pycache__" {
+                    removals.append((relative, "compiled bytecode could run instead of the source beside it"))
+                    walker.skipDescendants()
+                } else if removedPackages.contains(name) {
                     removals.append((relative, "a package named \(name) could shadow pytest's own modules"))
                     walker.skipDescendants()
                 }
             } else if removedNames.contains(name) {
                 removals.append((relative, "\(name) could change how pytest runs or what it reports"))
+            } else if name.hasSuffix(".pyc") {
+                removals.append((relative, "compiled bytecode is imported like source that no one can read or grade"))
             } else if name.hasSuffix(".pth") {
                 removals.append((relative, "a .pth file runs code when the interpreter starts"))
             } else if configSections[name] != nil {

@@ -94,7 +94,11 @@ public struct MutationRunner: Sendable {
         c.memoryMiB = request.settings.memoryMiB + 256
         c.outputLimitKiB = 1024
         c.channelLimitKiB = 32768
-        c.command = [python, "-I", "-B", grader + "/mutation_driver.py", grader + "/spec.json"]
+        // No -B: the first run writes the bytecode (and pytest's rewritten test modules) into
+        // this private copy of the tree, and every mutant's forked run reads it instead of
+        // compiling again, about a sixth of a regression-tests judgment. A mutated module is
+        // never read from bytecode: the driver's importer runs its replacement.
+        c.command = [python, "-I", grader + "/mutation_driver.py", grader + "/spec.json"]
         let verdict: Verdict
         do {
             verdict = try sandbox.run(c)
