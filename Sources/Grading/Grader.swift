@@ -21,11 +21,12 @@ public final class Grader: Sendable {
     /// Each task's content digest, for the reports.
     private let digests = PerTaskCache<String>()
 
-    public init(runner: PytestRunner, intake: SubmissionIntake, quality: CodeQuality, judge: Judge, tooling: [String: String]) {
-        self.runner = runner
-        self.intake = intake
-        self.quality = quality
-        self.judge = judge
+    /// A grader whose parts all run `python` in `sandbox`, with their run folders under `workRoot`.
+    public init(sandbox: SandboxRunner, python: String, workRoot: String, tooling: [String: String]) {
+        runner = PytestRunner(sandbox: sandbox, python: python, workRoot: workRoot)
+        intake = SubmissionIntake(sandbox: sandbox, python: python, workRoot: workRoot)
+        quality = CodeQuality(sandbox: sandbox, python: python, workRoot: workRoot)
+        judge = Judge(mutation: MutationRunner(sandbox: sandbox, python: python, workRoot: workRoot))
         self.tooling = tooling
     }
 

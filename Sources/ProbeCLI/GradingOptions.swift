@@ -28,10 +28,6 @@ struct GradingOptions: ParsableArguments {
         var name = utsname()
         uname(&name)
         tooling["kernel"] = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return Grader(runner: PytestRunner(sandbox: sandbox, python: environment.python, workRoot: workRoot),
-                      intake: SubmissionIntake(sandbox: sandbox, python: environment.python, workRoot: workRoot),
-                      quality: CodeQuality(sandbox: sandbox, python: environment.python, workRoot: workRoot),
-                      judge: Judge(mutation: MutationRunner(sandbox: sandbox, python: environment.python, workRoot: workRoot)),
-                      tooling: tooling)
+        return Grader(sandbox: sandbox, python: environment.python, workRoot: workRoot, tooling: tooling)
     }
 }
