@@ -17,7 +17,7 @@ let staticExecutable: [LinkerSetting] = [
 let package = Package(
     name: "Probe",
     products: [
-        .executable(name: "probe", targets: ["ProbeCLI"]),
+        .executable(name: "probe", targets: ["ProbeMain"]),
         .executable(name: "probe-launcher", targets: ["ProbeLauncher"]),
     ],
     dependencies: [
@@ -85,7 +85,8 @@ let package = Package(
             name: "Grading",
             dependencies: ["Sandbox", "TaskBank", "Load", "LoadProbes", "Yams"]
         ),
-        .executableTarget(
+        // The `probe` command, one file per subcommand; a library so that tests can reach it.
+        .target(
             name: "ProbeCLI",
             dependencies: [
                 "Sandbox",
@@ -94,7 +95,11 @@ let package = Package(
                 "Load",
                 "LoadProbes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            ]
+        ),
+        .executableTarget(
+            name: "ProbeMain",
+            dependencies: ["ProbeCLI"],
             linkerSettings: staticExecutable
         ),
         .target(
@@ -126,6 +131,10 @@ let package = Package(
             dependencies: ["LoadProbes", "Load", "Sandbox", "TaskBank", "ProbeTestSupport", "Yams"],
             // The purpose-built target service the probes run against; not bundled.
             exclude: ["Services"]
+        ),
+        .testTarget(
+            name: "ProbeCLITests",
+            dependencies: ["ProbeCLI", "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "SandboxSpecTests",

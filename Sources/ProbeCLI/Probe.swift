@@ -1,39 +1,45 @@
 import ArgumentParser
 import Glibc
 
-@main
-struct Probe: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The root command; `Sources/ProbeMain/main.swift` calls ``main()``.
+public struct Probe: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Grades practical take-home exercises for Python engineers, safely and fairly.",
         subcommands: [RunCommand.self, TasksCommand.self, ValidateCommand.self, GradeCommand.self, ScoreCommand.self,
                       CheckCommand.self, SubmitCommand.self, MutateCommand.self, LoadCommand.self, ProbesCommand.self]
     )
 
-    /// `probe run` is on the critical path of every sandboxed launch, so it is parsed as a root
-    /// of its own: that skips building the other commands' argument sets and the
-    /// completion-script check, about 0.6 ms of CPU per launch. Help and usage errors, which
-    /// are rare, go through the whole command tree, whose messages name `probe run`.
-    static func main() {
+    /// `probe run` is on the critical path of every sandboxed launch, so its well-formed
+    /// command lines skip ArgumentParser (see ``RunCommand/FastPath``). Everything else, help
+    /// and usage errors included, goes through the whole command tree.
+    public init() {}
+
+    public static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        var command: ParsableCommand
-        if arguments.first == RunCommand.configuration.commandName, let run = try? RunCommand.parseAsRoot(Array(arguments.dropFirst())) {
-            command = run
-        } else {
-            do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
+        if arguments.first == RunCommand.configuration.commandName, let run = RunCommand.FastPath(arguments.dropFirst()) {
+            finish(RunCommand.self) { try RunCommand.execute(run.configuration, json: run.json) }
         }
+        var command: ParsableCommand
+        do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
+        finish(type(of: command)) { try command.run() }
+    }
+
+    /// Runs a parsed command and exits.
+    private static func finish(_ type: ParsableCommand.Type, _ body: () throws -> Void) -> Never {
         do {
-            try command.run()
+            try body()
         } catch let error as ValidationError {
             // Bad input found while running (a task that does not load, an unreadable
             // profile): ArgumentParser, which no longer knows which command ran, would show
             // the root's usage; show the command's own.
-            let path = (["probe"] + commandPath(to: type(of: command), from: self)).joined(separator: " ")
-            FileHandleOutput.standardError("Error: \(error.message)\nUsage: \(usageString(for: type(of: command)))\n  See '\(path) --help' for more information.")
+            let path = (["probe"] + commandPath(to: type, from: self)).joined(separator: " ")
+            FileHandleOutput.standardError("Error: \(error.message)\nUsage: \(usageString(for: type))\n  See '\(path) --help' for more information.")
             Glibc.exit(ExitCode.validationFailure.rawValue)
         } catch {
             exit(withError: error)
         }
+        exit()
     }
 
     /// The subcommand names from `root` down to `command`, as typed after `probe`.

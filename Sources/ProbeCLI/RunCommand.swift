@@ -30,11 +30,16 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Self.execute(sandbox.configuration(command: command), json: json)
+    }
+
+    /// Runs one configuration and exits with its verdict; shared with the launch fast path.
+    static func execute(_ configuration: SandboxConfiguration, json: Bool) throws -> Never {
         var runner = SandboxRunner(launcherPath: try Locations.launcher(), sandboxesDirectory: try Locations.sandboxes())
         runner.handlesInterrupts = true
         let verdict: Verdict
         do {
-            verdict = try runner.run(sandbox.configuration(command: command))
+            verdict = try runner.run(configuration)
         } catch let error as SandboxError where error.kind == .invalidProfile || error.kind == .invalidConfiguration {
             throw ValidationError(error.message)
         } catch let error as SandboxError {
