@@ -41,7 +41,7 @@ let package = Package(
         // The orchestrator side: profiles, cgroups, spawning, limits, verdicts.
         .target(
             name: "Sandbox",
-            dependencies: ["CSeccomp", "CProbeShims", "SandboxSpec", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CSeccomp", "CProbeShims", "SandboxSpec"]
         ),
         // The synchronous, single-threaded launcher: namespaces, mounts, limits, Landlock,
         // privileges, seccomp, then execve.

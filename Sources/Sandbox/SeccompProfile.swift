@@ -56,7 +56,7 @@ extension SeccompProfile {
     }
 
     static func read(path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = SystemFiles.bytes(path).map({ Data($0) }) else {
             throw SandboxError(.invalidProfile, "\(path): cannot read the seccomp profile")
         }
         return data

@@ -3,6 +3,11 @@ import Glibc
 /// Reading and writing small kernel files (cgroup, /proc) without Foundation.
 enum SystemFiles {
     static func read(_ path: String) -> String? {
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file, read with read(2): FileManager costs a launch about 0.15 ms more.
+    static func bytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -11,10 +16,10 @@ enum SystemFiles {
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            if n < 0 { return nil }  // e.g. EISDIR: a directory opens, but does not read
+            if n == 0 { return out }
             out += chunk[0..<n]
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Writes `text` in one write(2); returns errno on failure.
