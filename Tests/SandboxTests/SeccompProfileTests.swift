@@ -62,6 +62,14 @@ import Testing
         #expect(text.hasPrefix("test.json: syscalls[1].action: unknown or unsupported action 'SCMP_ACT_MAYBE'"))
     }
 
+    /// A directory opens for reading but does not read: it must not pass for an empty file.
+    @Test(arguments: ["/nonexistent/profile.json", "/tmp"])
+    func unreadableProfileIsNamed(_ path: String) {
+        #expect(throws: SandboxError(.invalidProfile, "\(path): cannot read the seccomp profile")) {
+            try SeccompProfile.load(path: path)
+        }
+    }
+
     @Test func invalidJSONIsAnError() {
         #expect(message(#"{"defaultAction": "SCMP_ACT_ERRNO", "#).hasPrefix("test.json: invalid JSON"))
     }
