@@ -4,32 +4,35 @@ import SandboxSpec
 
 /// The sandbox's limits and views, shared by every command that runs candidate code.
 struct SandboxOptions: ParsableArguments {
+    /// The defaults are the configuration's own, which `probe run`'s fast path starts from too.
+    private static let defaults = SandboxConfiguration()
+
     @Option(help: "Seccomp profile: a name under Sandboxes/ (pytest, service) or a path to a JSON profile.")
-    var profile = "pytest"
+    var profile = defaults.profile
 
     @Option(name: .customLong("cpu-time"), help: "CPU-time limit for the whole process tree, in seconds.")
-    var cpuTime: Double = 10
+    var cpuTime = defaults.cpuTimeSeconds
 
     @Option(name: .customLong("wall-time"), help: "Wall-time limit, in seconds.")
-    var wallTime: Double = 30
+    var wallTime = defaults.wallTimeSeconds
 
     @Option(help: "Memory limit for the whole process tree, in MiB (cgroup memory controller).")
-    var memory: UInt64 = 512
+    var memory = defaults.memoryMiB
 
     @Option(help: "Most processes and threads the sandbox may have at once.")
-    var pids: UInt64 = 128
+    var pids = defaults.pids
 
     @Option(name: .customLong("output-limit"), help: "Most stdout and stderr kept, together, in KiB; more ends the run.")
-    var outputLimit: UInt64 = 1024
+    var outputLimit = defaults.outputLimitKiB
 
     @Option(name: .customLong("file-size"), help: "Largest file the sandbox may write, in MiB.")
-    var fileSize: UInt64 = 64
+    var fileSize = defaults.fileSizeMiB
 
     @Option(name: .customLong("tmp-size"), help: "Size of the sandbox's private /tmp, in MiB.")
-    var tmpSize: UInt64 = 64
+    var tmpSize = defaults.tmpSizeMiB
 
     @Option(help: "none: no network at all; loopback: a private loopback only the sandbox can reach.")
-    var network: NetworkMode = .none
+    var network = defaults.network
 
     @Option(name: .customLong("ro"), help: "Show PATH read-only, at the same path. Repeatable.")
     var readOnly: [String] = []
