@@ -125,14 +125,15 @@ public final class Grader: Sendable {
         }
     }
 
-    /// The task's load probes on the submission's tree, against the reference measured in the same session.
+    /// The task's load probes on the submission's tree; relative thresholds against the
+    /// reference, measured once per task in the same session.
     private func runProbes(on tree: String, task: TaskDefinition) throws -> [ProbeResult] {
         let host = ServiceHost(runner: runner.sandbox, python: runner.python, memoryMiB: task.manifest.limits.memory.mebibytes,
                                scratch: runner.workRoot)
         let probes = ProbeRunner(task: task, host: host)
         let baseline = try probeBaselines.value(for: task.id) {
             do {
-                return try probes.referencePass(scratch: runner.workRoot).baseline
+                return try probes.referenceBaseline(scratch: runner.workRoot)
             } catch {
                 throw GradingError(.io, "the reference could not be probed: \(error)")
             }

@@ -3,8 +3,8 @@ import Sandbox
 import TaskBank
 
 /// Runs a task's load probes: each probe on a fresh service (so one probe's cache or leak
-/// cannot skew the next), judged against its thresholds and against the reference solution
-/// measured in the same run.
+/// cannot skew the next), judged against its thresholds and, where a threshold is relative,
+/// against the reference solution measured in the same run.
 public struct ProbeRunner: Sendable {
     public let service: ServiceSpec?
     public let probes: [ProbeSpec]
@@ -105,6 +105,17 @@ public struct ProbeRunner: Sendable {
             }
             return pass
         }
+    }
+
+    /// The reference's figures for the probes (all, or those named) that have a threshold
+    /// relative to them, measured on the reference tree; nothing else reads them, so a task
+    /// whose thresholds are all absolute starts no reference service at all. That halves the
+    /// probing of a single submission: each probe's load is the task's to choose, and the
+    /// catalog task's take about 21 s per tree.
+    public func referenceBaseline(scratch: String, only names: [String]? = nil) throws -> [String: ProbeMeasurement] {
+        let needed = probes.filter { $0.comparesWithReference && (names?.contains($0.name) ?? true) }.map(\.name)
+        guard !needed.isEmpty else { return [:] }
+        return try referencePass(scratch: scratch, only: needed).baseline
     }
 
     /// Runs `probes` (all by default) on the tree at `source`.

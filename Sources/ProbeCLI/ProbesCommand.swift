@@ -9,9 +9,9 @@ struct ProbesCommand: ParsableCommand {
         abstract: "Run a load-hardening task's load probes on a tree, as probe grade does.",
         discussion: """
         Each probe starts the service afresh in the sandbox (profile service, a private \
-        loopback the generator joins), measures, and is judged against its thresholds and \
-        against the reference solution measured in the same run. Without TREE, the starter \
-        is probed; --variant picks reference or bug:NAME instead.
+        loopback the generator joins), measures, and is judged against its thresholds; a \
+        relative threshold compares with the reference solution, measured in the same run. \
+        Without TREE, the starter is probed; --variant picks reference or bug:NAME instead.
         """
     )
 
@@ -58,18 +58,17 @@ struct ProbesCommand: ParsableCommand {
         let progress: (ProbeResult) -> Void = { result in
             if !json { for line in ProbeSummary.lines(result) { print(line) } }
         }
-        // The reference pass is the baseline; probing the reference itself needs no second pass.
-        let probingReference = tree == nil && chosen == .reference
-        let reference = try tasks.converting {
-            try runner.referencePass(scratch: scratch, only: selected, progress: probingReference ? progress : { _ in })
-        }
-        if probingReference {
-            results = reference.results
-        } else if let tree {
-            results = runner.run(source: tree, only: selected, reference: reference.baseline, progress: progress)
+        if tree == nil && chosen == .reference {
+            // The reference pass judges the reference against its own figures: one pass.
+            results = try tasks.converting { try runner.referencePass(scratch: scratch, only: selected, progress: progress).results }
         } else {
-            results = try tasks.converting {
-                try runner.withTree(chosen, scratch: scratch) { runner.run(source: $0, only: selected, reference: reference.baseline, progress: progress) }
+            let baseline = try tasks.converting { try runner.referenceBaseline(scratch: scratch, only: selected) }
+            if let tree {
+                results = runner.run(source: tree, only: selected, reference: baseline, progress: progress)
+            } else {
+                results = try tasks.converting {
+                    try runner.withTree(chosen, scratch: scratch) { runner.run(source: $0, only: selected, reference: baseline, progress: progress) }
+                }
             }
         }
         if json {

@@ -55,6 +55,9 @@ public struct ProbeSpec: Decodable, Sendable {
     /// The candidate's throughput must be at least this fraction of the reference's.
     public var relativeRPS: Double?
     public var maxErrorRate: Double?
+    /// Whether a threshold is relative to the reference's figures, so judging this probe
+    /// needs the reference measured in the same run.
+    public var comparesWithReference: Bool { relativeP99 != nil || relativeRPS != nil }
     // n-plus-one
     public var sizes: [Int]
     public var repeats: Int

@@ -21,6 +21,8 @@ import Testing
         let passed = Dictionary(uniqueKeysWithValues: probes.map { ($0["name"] as? String ?? "", $0["passed"] as? Bool ?? true) })
         #expect(passed == ["listing-statements": false, "listing-cache-memory": false, "pricing-hang": false,
                            "doorbuster-reservations": false, "listing-latency": true])
+        // Every threshold of this task is absolute: no reference service was started for it.
+        #expect(probes.allSatisfy { $0["reference_metrics"] == nil })
 
         let quality = try #require((report["dimensions"] as? [String: Any])?["code-quality"] as? [String: Any])
         let evidence = quality["evidence"] as? [String] ?? []

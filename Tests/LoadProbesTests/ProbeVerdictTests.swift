@@ -1,3 +1,4 @@
+import Sandbox
 import TaskBank
 import Testing
 import Yams
@@ -43,5 +44,19 @@ struct ProbeVerdictTests {
         #expect(result.passed)
         #expect(result.notes == ["relative_p99 and relative_rps not checked: the reference solution could not be "
                                  + "measured on this probe, so only the absolute limits apply"])
+    }
+
+    /// The reference is measured only for probes with a relative threshold. With no task to
+    /// materialize a reference tree from, measuring anything throws, so an empty answer
+    /// proves nothing was started.
+    @Test func onlyRelativeThresholdsStartTheReference() throws {
+        let absolute = try YAMLDecoder().decode(ProbeSpec.self, from: "{name: plain, kind: latency, request: GET /items, p99_ms: 200}")
+        let relative = try YAMLDecoder().decode(ProbeSpec.self, from: Self.spec)
+        #expect(!absolute.comparesWithReference && relative.comparesWithReference)
+        let host = ServiceHost(runner: SandboxRunner(launcherPath: "/nonexistent", sandboxesDirectory: "/nonexistent"),
+                               python: "/nonexistent", memoryMiB: 64, scratch: "/nonexistent")
+        let runner = ProbeRunner(service: nil, probes: [absolute, relative], taskDirectory: "/nonexistent", host: host)
+        #expect(try runner.referenceBaseline(scratch: "/nonexistent", only: ["plain"]).isEmpty)
+        #expect(throws: LoadProbesError.self) { try runner.referenceBaseline(scratch: "/nonexistent") }
     }
 }
