@@ -3,8 +3,12 @@ import PackageDescription
 
 // Both executables are linked statically: a dynamic Swift binary spends ~2 ms
 // in the loader before main, which alone would blow the ≤3 ms per-launch budget.
+// gold writes its output with write(2), not through a shared mapping: a file whose page cache
+// was filled through a mapping sits in single pages, and every exec then faults it in page by
+// page. Written in one pass it sits in large folios, and `probe run` spends about 0.6 ms less
+// in the launcher's start-up and 0.3 ms less in its own (measured side by side, same bytes).
 let staticExecutable: [LinkerSetting] = [
-    .unsafeFlags(["-static-executable"]),
+    .unsafeFlags(["-static-executable", "-Xlinker", "--no-mmap-output-file"]),
     // SwiftPM does not autolink what FoundationEssentials (pulled in by ArgumentParser) needs.
     .linkedLibrary("_FoundationCollections"),
     .linkedLibrary("_FoundationCShims"),
