@@ -1,4 +1,5 @@
 import Glibc
+import SandboxSpec
 
 /// Small blocking I/O helpers for the launcher's single thread.
 enum FileIO {
@@ -31,6 +32,35 @@ enum FileIO {
             if n == 0 { return out }
             out += chunk[0..<n]
         }
+    }
+
+    /// Reads a ``LaunchSpec/message`` and returns its arguments; nil at end-of-file before the
+    /// first byte. Only the header is read a byte at a time: it is a few digits long.
+    static func readMessage(_ fd: Int32) throws -> [String]? {
+        var header: [UInt8] = []
+        while true {
+            var byte: UInt8 = 0
+            let n = read(fd, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            try check("spec", "read the launch spec on fd \(fd)", Int32(n < 0 ? -1 : 0))
+            if n == 0 {
+                if header.isEmpty { return nil }
+                throw LaunchError("spec", "the launch spec on fd \(fd) ends inside its header")
+            }
+            if byte == 0x0a { break }
+            header.append(byte)
+            guard header.count <= 20 else { throw LaunchError("spec", "the launch spec on fd \(fd) has no header") }
+        }
+        var body = [UInt8](repeating: 0, count: try LaunchSpec.bodyLength(fromHeader: header))
+        var filled = 0
+        while filled < body.count {
+            let n = body[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            try check("spec", "read the launch spec on fd \(fd)", Int32(n < 0 ? -1 : 0))
+            if n == 0 { throw LaunchError("spec", "the launch spec on fd \(fd) ends after \(filled) of \(body.count) bytes") }
+            filled += n
+        }
+        return try LaunchSpec.arguments(fromMessageBody: body)
     }
 
     /// Reads one byte from a sync pipe; nil at end-of-file.

@@ -16,15 +16,21 @@ import SandboxSpec
 ///         └ target                       limits, Landlock, no_new_privs, uid, seccomp, execve
 ///
 /// Every failure before execve is reported on the report descriptor as a `setup-error`
-/// record, which the target can never write to. The command line is ``LaunchSpec``'s.
+/// record, which the target can never write to. The spec, a ``LaunchSpec``, arrives on the
+/// lifeline: `probe` starts the launcher first and prepares the host side while it starts.
 @main
 enum ProbeLauncher {
     static func main() {
         let spec: LaunchSpec
         do {
-            spec = try LaunchSpec(arguments: Array(CommandLine.arguments.dropFirst()))
+            guard let arguments = try FileIO.readMessage(LaunchSpec.lifelineFD) else {
+                // The orchestrator gave up before sending a spec (its preparation failed).
+                exit(ExitCode.setupFailed)
+            }
+            spec = try LaunchSpec(arguments: arguments)
         } catch {
-            // No report descriptor is known yet; this only happens when run by hand.
+            // No report descriptor is known yet. Only a launcher run by hand, with no lifeline,
+            // gets here: `probe` always sends a spec that parses.
             let message = "probe-launcher: \(error). This program is started by `probe run`, not by hand.\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
             exit(ExitCode.setupFailed)
@@ -48,7 +54,7 @@ struct Launcher {
     func launch() throws {
         // Nothing but the descriptors named in the spec may reach the target; mark every other
         // one close-on-exec before any fork so no process below can leak it.
-        let named = [spec.seccompFD, spec.reportFD, spec.lifelineFD, spec.channelFD].filter { $0 >= 0 }
+        let named = [spec.seccompFD, spec.reportFD, LaunchSpec.lifelineFD, spec.channelFD].filter { $0 >= 0 }
         _ = probe_close_range(UInt32(named.max()!) + 1, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
         for fd in named { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 

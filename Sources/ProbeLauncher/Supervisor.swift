@@ -26,7 +26,7 @@ struct Supervisor {
     mutating func run() -> Never {
         let childFD = probe_pidfd_open(child, 0)
         if childFD < 0 { reporter.fail(LaunchError.errno("launcher", "pidfd_open")) }
-        var lifeline = spec.lifelineFD
+        var lifeline = LaunchSpec.lifelineFD
         var handoffFD = handoff
         while true {
             var fds = [

@@ -2,7 +2,8 @@ import CProbeShims
 import Glibc
 import SandboxSpec
 
-/// One launch: spawn the launcher, run the poll loop, and turn what was seen into a verdict.
+/// One launch: spawn the launcher, prepare the host side while it starts, send it the spec,
+/// run the poll loop, and turn what was seen into a verdict.
 struct Execution {
     enum KillReason: Equatable {
         case wallTime, cpuTime, output
@@ -12,7 +13,7 @@ struct Execution {
     }
 
     let configuration: SandboxConfiguration
-    let prepared: PreparedRun
+    let filter: CompiledFilter
     let launcherPath: String
     let handlesInterrupts: Bool
     /// When the runner began (loading the profile), for the timing breakdown.
@@ -24,13 +25,15 @@ struct Execution {
     /// How long output may keep flowing after the launcher has exited.
     private static let drainMillis = 2000
 
-    func run() throws -> Verdict {
-        var pipes = try Pipes(channel: prepared.spec.channelFD >= 0)
+    /// - Parameter prepare: the host side of the run (cgroups, work dir, the spec), undone
+    ///   when the run ends.
+    func run(preparing prepare: () throws -> PreparedRun) throws -> Verdict {
+        var pipes = try Pipes(channel: configuration.resultChannel)
         defer { pipes.closeAll() }
         let memfd = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
         guard memfd >= 0 else { throw SandboxError.system("memfd_create", errno: errno) }
         defer { close(memfd) }
-        _ = prepared.filter.bytes.withUnsafeBytes { write(memfd, $0.baseAddress, $0.count) }
+        _ = filter.bytes.withUnsafeBytes { write(memfd, $0.baseAddress, $0.count) }
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(devNull) }
 
@@ -38,12 +41,25 @@ struct Execution {
         defer { signals?.restore() }
 
         var descriptors: [(Int32, Int32)] = [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (memfd, 3),
-                           (pipes.report[1], 4), (pipes.lifeline[0], 5)]
-        if prepared.spec.channelFD >= 0 { descriptors.append((pipes.channel[1], prepared.spec.channelFD)) }
-        let started = Clock.milliseconds()
-        let launcher = try LauncherProcess.spawn(path: launcherPath, arguments: prepared.spec.arguments,
-                                                 descriptors: descriptors)
+                           (pipes.report[1], 4), (pipes.lifeline[0], LaunchSpec.lifelineFD)]
+        if configuration.resultChannel { descriptors.append((pipes.channel[1], SandboxRunner.channelDescriptor)) }
+        // The launcher starts first and waits on its lifeline for the spec. Its exec and
+        // runtime start-up (about half a millisecond) then overlap the preparation below, which
+        // it cannot need before it reads the spec: the cgroups it joins, the work dir it binds.
+        let launcher = try LauncherProcess.spawn(path: launcherPath, descriptors: descriptors)
         pipes.closeChildEnds()
+        func abandon(_ error: Error) -> Error {
+            // A launcher that never gets its spec exits at end-of-file; it is reaped either way.
+            pipes.closeAll()
+            launcher.killGroup()
+            _ = launcher.wait()
+            return error
+        }
+        var prepared: PreparedRun
+        do { prepared = try prepare() } catch { throw abandon(error) }
+        defer { prepared.cleanUp() }
+        do { try pipes.send(prepared.spec.message) } catch { throw abandon(error) }
+        let started = Clock.milliseconds()
         configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories))
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
@@ -149,15 +165,20 @@ struct Execution {
 /// The descriptors between `probe` and the launcher.
 private struct Pipes {
     var stdout: [Int32] = [-1, -1], stderr: [Int32] = [-1, -1], report: [Int32] = [-1, -1], channel: [Int32] = [-1, -1]
-    /// The launcher holds the read end; when `probe` dies, it reads end-of-file and kills the sandbox.
+    /// A stream socket: the spec goes to the launcher on it first (with MSG_NOSIGNAL, so a
+    /// launcher that died cannot take `probe` down with SIGPIPE); then, when `probe` dies, the
+    /// launcher reads end-of-file and kills the sandbox.
     var lifeline: [Int32] = [-1, -1]
 
     init(channel withChannel: Bool) throws {
         for index in 0..<5 where index != 3 || withChannel {
             var fds: [Int32] = [-1, -1]
-            guard probe_pipe2(&fds, O_CLOEXEC) == 0 else {
+            let rc = index == 4
+                ? socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
+                : probe_pipe2(&fds, O_CLOEXEC)
+            guard rc == 0 else {
                 closeAll()
-                throw SandboxError.system("pipe2", errno: errno)
+                throw SandboxError.system(index == 4 ? "socketpair" : "pipe2", errno: errno)
             }
             switch index {
             case 0: stdout = fds
@@ -166,6 +187,17 @@ private struct Pipes {
             case 3: channel = fds
             default: lifeline = fds
             }
+        }
+    }
+
+    /// Sends the whole of `message` on the lifeline.
+    func send(_ message: [UInt8]) throws {
+        var offset = 0
+        while offset < message.count {
+            let n = message[offset...].withUnsafeBytes { Glibc.send(lifeline[1], $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw SandboxError.system("send the launch spec to the launcher", errno: errno) }
+            offset += n
         }
     }
 

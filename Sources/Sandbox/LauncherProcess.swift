@@ -4,7 +4,7 @@ import Glibc
 
 /// The launcher, started with posix_spawn in a session of its own (so a terminal's Ctrl-C
 /// reaches `probe`, which then kills the sandbox on purpose) with exactly the descriptors it
-/// needs at fixed numbers.
+/// needs at fixed numbers. It takes no arguments: its spec follows on the lifeline.
 ///
 /// swift-subprocess is not used here: it marks every descriptor above 2 close-on-exec in the
 /// child, and the launcher needs its seccomp, report and lifeline descriptors.
@@ -14,7 +14,7 @@ struct LauncherProcess {
     let pidfd: Int32
 
     /// - Parameter descriptors: (fd in this process, fd number in the launcher), 0 through N.
-    static func spawn(path: String, arguments: [String], descriptors: [(Int32, Int32)]) throws -> LauncherProcess {
+    static func spawn(path: String, descriptors: [(Int32, Int32)]) throws -> LauncherProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -38,7 +38,7 @@ struct LauncherProcess {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(PROBE_POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = [strdup(path), nil]
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?] = [nil]
         var pid: pid_t = 0

@@ -29,10 +29,9 @@ public struct SandboxRunner: Sendable {
         try configuration.validate()
         let path = profilePath(configuration.profile)
         let filter = try filterCache?.filter(forProfileAt: path) ?? SeccompProfile.load(path: path).compile()
-        var prepared = try prepare(configuration, filter: filter)
-        defer { prepared.cleanUp() }
-        return try Execution(configuration: configuration, prepared: prepared, launcherPath: launcherPath,
-                             handlesInterrupts: handlesInterrupts, preparedSince: began).run()
+        return try Execution(configuration: configuration, filter: filter, launcherPath: launcherPath,
+                             handlesInterrupts: handlesInterrupts, preparedSince: began)
+            .run { try prepare(configuration, filter: filter) }
     }
 
     /// `pytest` → `<Sandboxes>/pytest.json`; anything with a slash or `.json` is a path.

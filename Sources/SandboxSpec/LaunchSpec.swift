@@ -1,10 +1,11 @@
 /// Everything the launcher needs to build one sandbox, as plain values.
 ///
-/// The orchestrator turns it into the launcher's command line with ``arguments``, and the
-/// launcher reads it back with ``init(arguments:)``; a round-trip test keeps the two in step.
-/// The launcher parses by hand rather than with swift-argument-parser: this command line is
-/// written only by `probe`, and the parser's start-up cost (~1.8 ms) would be paid on every
-/// sandboxed launch.
+/// The orchestrator turns it into an argument list with ``arguments`` and sends it as a
+/// ``message`` on the lifeline (the launcher is started before the spec is ready, so its own
+/// start-up overlaps the orchestrator's preparation); the launcher reads it back with
+/// ``init(arguments:)``, and a round-trip test keeps the two in step. The launcher parses by
+/// hand rather than with swift-argument-parser: these arguments are written only by `probe`,
+/// and the parser's start-up cost (~1.8 ms) would be paid on every sandboxed launch.
 public struct LaunchSpec: Equatable, Sendable {
     /// Files the launcher writes `0` (itself) into before it creates any process: a v1
     /// hierarchy's `tasks`, or a v2 cgroup's `cgroup.procs`.
@@ -34,8 +35,10 @@ public struct LaunchSpec: Equatable, Sendable {
     public var seccompDefault: DefaultSeccompAction = .errno(1)
     /// Descriptor that ``ReportRecord`` lines are written to.
     public var reportFD: Int32 = 4
-    /// Descriptor whose end-of-file means the orchestrator is gone.
-    public var lifelineFD: Int32 = 5
+    /// The launcher's end of a stream socket from the orchestrator. The spec arrives on it
+    /// first, as a ``message``; after that its end-of-file means the orchestrator is gone.
+    /// Fixed, since it is read before anything else is known.
+    public static let lifelineFD: Int32 = 5
     /// Descriptor (in the launcher) of the result channel: a pipe the target receives as
     /// ``targetChannelFD``, for results it streams back to the orchestrator (pytest's per-test
     /// records); -1 when the run has none. Above the fixed descriptors 0–5.
@@ -64,7 +67,7 @@ public struct LaunchSpec: Equatable, Sendable {
         out += ["--workdir", workdir, "--tmp-size", String(tmpSize)]
         for limit in limits { out += ["--rlimit", limit.argument] }
         out += ["--seccomp-fd", String(seccompFD), "--seccomp-default", seccompDefault.argument]
-        out += ["--report-fd", String(reportFD), "--lifeline-fd", String(lifelineFD)]
+        out += ["--report-fd", String(reportFD)]
         if channelFD >= 0 { out += ["--channel-fd", String(channelFD)] }
         if allowDegraded { out.append("--allow-degraded") }
         for variable in environment { out += ["--env", variable] }
@@ -124,7 +127,6 @@ extension LaunchSpec {
                 guard let action = DefaultSeccompAction(argument: text) else { throw ParseError(description: "--seccomp-default: expected errno:N or kill, got '\(text)'") }
                 seccompDefault = action
             case "--report-fd": reportFD = try number(flag)
-            case "--lifeline-fd": lifelineFD = try number(flag)
             case "--channel-fd":
                 channelFD = try number(flag)
                 guard channelFD > 5 else { throw ParseError(description: "--channel-fd: expected a descriptor above 5 (0–5 are fixed), got \(channelFD)") }
@@ -140,5 +142,39 @@ extension LaunchSpec {
             }
         }
         throw ParseError(description: "missing -- before the target's argv")
+    }
+}
+
+extension LaunchSpec {
+    /// The spec as it travels on the lifeline: the byte count of the body in decimal and a
+    /// newline, then the body, ``arguments`` each ended by a NUL (an argument may be empty,
+    /// never hold a NUL).
+    public var message: [UInt8] {
+        var body: [UInt8] = []
+        for argument in arguments {
+            body += argument.utf8
+            body.append(0)
+        }
+        return Array("\(body.count)\n".utf8) + body
+    }
+
+    /// The largest body a launcher accepts: far above any real spec, low enough that a
+    /// corrupt header cannot make it allocate without bound.
+    public static let maximumMessageBody = 16 << 20
+
+    /// The body's byte count from a message's header, the digits before its newline.
+    public static func bodyLength(fromHeader header: [UInt8]) throws -> Int {
+        let text = String(decoding: header, as: UTF8.self)
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let count = Int(text),
+              count <= maximumMessageBody else {
+            throw ParseError(description: "the spec's header is '\(text)'; expected a byte count up to \(maximumMessageBody)")
+        }
+        return count
+    }
+
+    /// The arguments in a message's body.
+    public static func arguments(fromMessageBody body: [UInt8]) throws -> [String] {
+        guard body.last == 0 else { throw ParseError(description: "the spec's last argument has no terminating NUL") }
+        return body.dropLast().split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 }

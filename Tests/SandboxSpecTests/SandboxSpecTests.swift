@@ -22,8 +22,24 @@ import Testing
         spec.channelFD = 6
         spec.environment = ["A=1", "B=--not-an-option"]
         spec.executable = "/usr/bin/python3"
-        spec.argv = ["python3", "-c", "print('--ro')", "--json"]
+        spec.argv = ["python3", "-c", "print('--ro')", "", "--json", "ünïcode"]
         #expect(try LaunchSpec(arguments: spec.arguments) == spec)
+
+        // The same, as it travels on the lifeline.
+        let message = spec.message
+        let newline = try #require(message.firstIndex(of: 0x0a))
+        let length = try LaunchSpec.bodyLength(fromHeader: Array(message[..<newline]))
+        let body = Array(message[(newline + 1)...])
+        #expect(length == body.count)
+        #expect(try LaunchSpec(arguments: LaunchSpec.arguments(fromMessageBody: body)) == spec)
+    }
+
+    @Test func malformedMessagesAreRejected() {
+        for header in ["", "12a", "-1", "99999999999", String(LaunchSpec.maximumMessageBody + 1)] {
+            #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec.bodyLength(fromHeader: Array(header.utf8)) }
+        }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec.arguments(fromMessageBody: Array("--ro\0/x".utf8)) }
+        #expect(throws: LaunchSpec.ParseError.self) { try LaunchSpec.arguments(fromMessageBody: []) }
     }
 
     @Test func relativePathsAreRejected() {
