@@ -1,0 +1,37 @@
+import Foundation
+import Glibc
+import ProbeTestSupport
+@testable import Sandbox
+import Testing
+
+/// The launch's failure path: the launcher starts before the host side is prepared, so a
+/// preparation that fails must still end and reap the launcher it started.
+struct ExecutionTests {
+    /// Children of the calling thread: posix_spawn makes the launcher one.
+    private func children() throws -> Set<pid_t> {
+        let text = try String(contentsOfFile: "/proc/thread-self/children", encoding: .utf8)
+        return Set(text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+    }
+
+    @Test func aFailedPreparationReapsTheLauncherItStarted() throws {
+        struct PreparationFailed: Error {}
+        let profile = ProbeProcess.repository.appendingPathComponent("Sandboxes/pytest.json").path
+        var configuration = SandboxConfiguration()
+        configuration.command = ["/bin/true"]
+        let execution = Execution(configuration: configuration, filter: try SeccompProfile.load(path: profile).compile(),
+                                  launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
+                                  handlesInterrupts: false, preparedSince: 0)
+        let before = try children()
+        var started: Set<pid_t> = []
+        #expect(throws: PreparationFailed.self) {
+            try execution.run {
+                started = try children().subtracting(before)
+                throw PreparationFailed()
+            }
+        }
+        let launcher = try #require(started.first, "no launcher was running during the preparation")
+        #expect(started.count == 1)
+        // Reaped: not even a zombie is left, and kill(2) would find a zombie.
+        #expect(kill(launcher, 0) == -1 && errno == ESRCH)
+    }
+}
