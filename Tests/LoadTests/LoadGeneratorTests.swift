@@ -8,14 +8,21 @@ import Testing
         LoadPlan(host: "127.0.0.1", port: server.port, requests: [RequestTemplate(path: path)])
     }
 
+    /// Runs `path` against `server` on `connections` connections, the plan's other fields set by `adjust`.
+    func run(_ server: TestServer, _ path: String, connections: Int, _ adjust: (inout LoadPlan) -> Void = { _ in }) throws -> LoadReport {
+        var plan = plan(server, path)
+        plan.connections = connections
+        adjust(&plan)
+        return try LoadGenerator.run(plan)
+    }
+
     @Test func exactRequestCountsAreSentAnsweredAndSeenByTheServer() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var plan = plan(server, "/ok")
-        plan.connections = 8
-        plan.requestLimit = 1000
-        plan.duration = 30
-        let report = try LoadGenerator.run(plan)
+        let report = try run(server, "/ok", connections: 8) {
+            $0.requestLimit = 1000
+            $0.duration = 30
+        }
         #expect(report.sent == 1000)
         #expect(report.completed == 1000)
         #expect(report.statuses == ["200": 1000])
@@ -27,12 +34,11 @@ import Testing
     @Test func twoEventLoopsMergeTheirHistograms() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var plan = plan(server, "/ok")
-        plan.connections = 6
-        plan.eventLoops = 2
-        plan.requestLimit = 600
-        plan.duration = 30
-        let report = try LoadGenerator.run(plan)
+        let report = try run(server, "/ok", connections: 6) {
+            $0.eventLoops = 2
+            $0.requestLimit = 600
+            $0.duration = 30
+        }
         #expect(report.eventLoops == 2)
         #expect(report.completed == 600)
         #expect(server.count == 600)
@@ -43,11 +49,10 @@ import Testing
     @Test func aHungServerCountsEveryRequestAsATimeoutRecordedAtTheDeadline() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var plan = plan(server, "/hang")
-        plan.connections = 4
-        plan.duration = 0.5
-        plan.timeout = 0.2
-        let report = try LoadGenerator.run(plan)
+        let report = try run(server, "/hang", connections: 4) {
+            $0.duration = 0.5
+            $0.timeout = 0.2
+        }
         #expect(report.completed == 0)
         #expect(report.sent > 4)
         // Every request sent ended as a timeout: none vanished.
@@ -62,11 +67,10 @@ import Testing
     @Test func theOpenLoopScheduleHolds() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var plan = plan(server, "/ok")
-        plan.connections = 4
-        plan.mode = .open(rate: 200)
-        plan.duration = 1
-        let report = try LoadGenerator.run(plan)
+        let report = try run(server, "/ok", connections: 4) {
+            $0.mode = .open(rate: 200)
+            $0.duration = 1
+        }
         // 200 req/s for 1 s: 4 connections, one slot every 20 ms each, staggered by 5 ms.
         #expect(report.sent == 200)
         #expect(report.completed == 200)
@@ -78,11 +82,10 @@ import Testing
     @Test func openLoopLatencyIsCorrectedForCoordinatedOmission() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var plan = plan(server, "/stall-first")
-        plan.connections = 1
-        plan.mode = .open(rate: 100)
-        plan.duration = 1
-        let report = try LoadGenerator.run(plan)
+        let report = try run(server, "/stall-first", connections: 1) {
+            $0.mode = .open(rate: 100)
+            $0.duration = 1
+        }
         let uncorrected = try #require(report.latencyUncorrectedUs)
         // One 300 ms stall held back ~30 scheduled sends: they are late, and their corrected
         // latency counts the wait. Uncorrected, only the stalled request itself is slow.
@@ -95,18 +98,16 @@ import Testing
     @Test func errorsAreClassified() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var unavailable = plan(server, "/503")
-        unavailable.connections = 2
-        unavailable.requestLimit = 50
-        let down = try LoadGenerator.run(unavailable)
+        let down = try run(server, "/503", connections: 2) {
+            $0.requestLimit = 50
+        }
         #expect(down.errors(.status5xx) == 50)
         #expect(down.errorCount == 50)
         #expect(down.completed == 50)
 
-        var cut = plan(server, "/cut")
-        cut.connections = 1
-        cut.requestLimit = 5
-        let eof = try LoadGenerator.run(cut)
+        let eof = try run(server, "/cut", connections: 1) {
+            $0.requestLimit = 5
+        }
         #expect(eof.errors(.eof) == 5)
         #expect(eof.errorCount == 5)
         #expect(eof.unanswered == 5)
@@ -127,32 +128,29 @@ import Testing
     @Test func templatedRequestsCarryTheirSequenceNumber() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var plan = plan(server, "/echo-n?n={n}")
-        plan.connections = 3
-        plan.requestLimit = 30
-        plan.sequenceOffset = 100
-        plan.keepBodies = true
-        let report = try LoadGenerator.run(plan)
+        let report = try run(server, "/echo-n?n={n}", connections: 3) {
+            $0.requestLimit = 30
+            $0.sequenceOffset = 100
+            $0.keepBodies = true
+        }
         #expect(report.bodies.map(\.body) == (100..<130).map { "{\"n\": \($0)}" })
     }
 
     @Test func chunkedAndCloseDelimitedBodiesAreReadWhole() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var chunked = plan(server, "/chunked?n={n}")
-        chunked.connections = 2
-        chunked.requestLimit = 20
-        chunked.keepBodies = true
-        let report = try LoadGenerator.run(chunked)
+        let report = try run(server, "/chunked?n={n}", connections: 2) {
+            $0.requestLimit = 20
+            $0.keepBodies = true
+        }
         #expect(report.completed == 20)
         #expect(report.bodies.map(\.body) == (0..<20).map { "{\"n\": \($0)}" })
 
         // Each answer ends at the close, so every request needs a new connection.
-        var untilClose = plan(server, "/until-close")
-        untilClose.connections = 1
-        untilClose.requestLimit = 5
-        untilClose.keepBodies = true
-        let closed = try LoadGenerator.run(untilClose)
+        let closed = try run(server, "/until-close", connections: 1) {
+            $0.requestLimit = 5
+            $0.keepBodies = true
+        }
         #expect(closed.completed == 5)
         #expect(closed.errorCount == 0)
         #expect(closed.bodies.map(\.body) == Array(repeating: "all of it", count: 5))
@@ -162,10 +160,9 @@ import Testing
     @Test func aMalformedAnswerIsAnErrorNotAnAnswer() throws {
         let server = try TestServer()
         defer { server.shutdown() }
-        var garbage = plan(server, "/garbage")
-        garbage.connections = 1
-        garbage.requestLimit = 4
-        let report = try LoadGenerator.run(garbage)
+        let report = try run(server, "/garbage", connections: 1) {
+            $0.requestLimit = 4
+        }
         #expect(report.completed == 0)
         #expect(report.unanswered == 4)
         #expect(report.errors(.other) == 4)
