@@ -34,6 +34,7 @@
 // clone(2) with fork's calling convention (no new stack: the child continues on a copy of
 // ours). glibc's fork() wrapper cannot take namespace flags.
 pid_t probe_clone_namespaces(int flags) { return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0); }
+int probe_unshare(int flags) { return unshare(flags); }
 int probe_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) { return prctl(option, a2, a3, a4, a5); }
 int probe_setrlimit(int resource, uint64_t soft, uint64_t hard) { struct rlimit r = { soft, hard }; return setrlimit(resource, &r); }
 int probe_mount(const char *s, const char *t, const char *f, unsigned long fl, const void *d) { return mount(s, t, f, fl, d); }

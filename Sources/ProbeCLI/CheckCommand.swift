@@ -16,13 +16,14 @@ struct CheckCommand: ParsableCommand {
     var folder = "."
 
     func run() throws {
+        let root = try WorkRoot.make(prefix: "probe-check")
+        defer { root.remove() }
+        let workRoot = root.path
         let workspace: CandidateWorkspace
         do { workspace = try CandidateWorkspace(folder) } catch let error as GradingError { throw ValidationError(error.message) }
         guard let stamp = workspace.stamp, let publicTests = workspace.publicTests else {
             throw ValidationError("\(folder): expected the folder of an exported task, with \(TaskStamp.fileName) and public/")
         }
-        let workRoot = try FileTree.makeTemporaryDirectory(prefix: "probe-check")
-        defer { try? FileManager.default.removeItem(atPath: workRoot) }
         let environment = try grading.environment()
         let sandbox = try grading.sandbox()
         let run: SuiteRun

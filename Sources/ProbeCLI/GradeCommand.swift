@@ -60,9 +60,10 @@ struct GradeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let root = try tasks.converting { try WorkRoot.make(prefix: "probe-grade") }
+        defer { root.remove() }
+        let workRoot = root.path
         let task = try tasks.task(taskID)
-        let workRoot = try tasks.converting { try FileTree.makeTemporaryDirectory(prefix: "probe-grade") }
-        defer { try? FileManager.default.removeItem(atPath: workRoot) }
         let grader = try grading.grader(workRoot: workRoot)
         let digest = try tasks.converting { try BundleExporter.digest(of: task) }
         let folders = Self.folderNames(submissions).map { out + "/" + $0 }

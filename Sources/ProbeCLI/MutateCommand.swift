@@ -35,12 +35,13 @@ struct MutateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let root = try tasks.converting { try WorkRoot.make(prefix: "probe-mutate") }
+        defer { root.remove() }
+        let workRoot = root.path
         let task = try tasks.task(taskID)
         guard task.manifest.mutation != nil else {
             throw ValidationError("\(task.directory)/task.yaml: task '\(task.id)' has no mutation section; only regression-tests tasks are scored by mutants")
         }
-        let workRoot = try tasks.converting { try FileTree.makeTemporaryDirectory(prefix: "probe-mutate") }
-        defer { try? FileManager.default.removeItem(atPath: workRoot) }
         let environment = try grading.environment()
         var runner = MutationRunner(sandbox: try grading.sandbox(), python: environment.python, workRoot: workRoot)
         runner.selectByCoverage = !allTests

@@ -41,6 +41,9 @@ struct ProbesCommand: ParsableCommand {
     }
 
     func run() throws {
+        let root = try tasks.converting { try WorkRoot.make(prefix: "probe-probes") }
+        defer { root.remove() }
+        let scratch = root.path
         let task = try tasks.task(taskID)
         guard !task.manifest.probes.isEmpty else {
             throw ValidationError("\(task.directory)/task.yaml: task '\(task.id)' declares no probes")
@@ -48,8 +51,6 @@ struct ProbesCommand: ParsableCommand {
         for name in only where !task.manifest.probes.contains(where: { $0.name == name }) {
             throw ValidationError("--only \(name): task '\(task.id)' has no such probe; it has \(task.manifest.probes.map(\.name).joined(separator: ", "))")
         }
-        let scratch = try tasks.converting { try FileTree.makeTemporaryDirectory(prefix: "probe-probes") }
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let runner = ProbeRunner(task: task, host: ServiceHost(runner: try grading.sandbox(), python: try grading.environment().python,
                                                                memoryMiB: task.manifest.limits.memory.mebibytes, scratch: scratch))
         let selected = only.isEmpty ? nil : only

@@ -28,6 +28,7 @@ extension RunCommand {
             "output-limit": { run, text in count(text).map { run.configuration.outputLimitKiB = $0 } != nil },
             "file-size": { run, text in count(text).map { run.configuration.fileSizeMiB = $0 } != nil },
             "tmp-size": { run, text in count(text).map { run.configuration.tmpSizeMiB = $0 } != nil },
+            "work-size": { run, text in count(text).map { run.configuration.workSizeMiB = $0 } != nil },
             "network": { run, text in NetworkMode(rawValue: text).map { run.configuration.network = $0 } != nil },
             "workdir": { $0.configuration.workdir = $1; return true },
             "ro": { $0.configuration.readOnlyPaths.append($1); return true },

@@ -31,6 +31,9 @@ struct SandboxOptions: ParsableArguments {
     @Option(name: .customLong("tmp-size"), help: "Size of the sandbox's private /tmp, in MiB.")
     var tmpSize = defaults.tmpSizeMiB
 
+    @Option(name: .customLong("work-size"), help: "Size of the private work dir (a tmpfs at /box) used when --workdir is not given, in MiB.")
+    var workSize = defaults.workSizeMiB
+
     @Option(help: "none: no network at all; loopback: a private loopback only the sandbox can reach.")
     var network = defaults.network
 
@@ -40,7 +43,7 @@ struct SandboxOptions: ParsableArguments {
     @Option(name: .customLong("rw"), help: "Show PATH read-write, at the same path. Repeatable.")
     var readWrite: [String] = []
 
-    @Option(help: "Working directory, shown read-write. Default: a fresh empty directory, deleted afterwards.")
+    @Option(help: "Working directory: a host folder, shown read-write at its own path. Default: a fresh, empty, private tmpfs at /box (see --work-size).")
     var workdir: String?
 
     @Option(name: .customLong("env"), help: "Set KEY=VALUE in the sandbox's otherwise empty environment. Repeatable.")
@@ -67,6 +70,7 @@ struct SandboxOptions: ParsableArguments {
         c.outputLimitKiB = outputLimit
         c.fileSizeMiB = fileSize
         c.tmpSizeMiB = tmpSize
+        c.workSizeMiB = workSize
         c.network = network
         c.readOnlyPaths = readOnly
         c.readWritePaths = readWrite

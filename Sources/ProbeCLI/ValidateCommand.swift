@@ -32,11 +32,12 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let root = try tasks.converting { try WorkRoot.make(prefix: "probe-validate") }
+        defer { root.remove() }
+        let workRoot = root.path
         let loader = try tasks.loader()
         let catalog = try tasks.converting { ids.isEmpty ? try loader.loadAll() : try loader.load(ids: ids) }
         let environment = try grading.environment()
-        let workRoot = try tasks.converting { try FileTree.makeTemporaryDirectory(prefix: "probe-validate") }
-        defer { try? FileManager.default.removeItem(atPath: workRoot) }
 
         let runner = PytestRunner(sandbox: try grading.sandbox(), python: environment.python, workRoot: workRoot)
         let validator = TaskValidator(runner: runner, environment: environment, sandboxesDirectory: try Locations.sandboxes(),

@@ -13,7 +13,8 @@ extension Launcher {
     private static let devices = ["null", "zero", "full", "random", "urandom"]
 
     /// Builds the target's root: a read-only tmpfs holding bind mounts of exactly what the
-    /// spec names, a size-capped `/tmp`, a minimal `/dev`, a fresh `/proc` and a small `/etc`.
+    /// spec names, a size-capped `/tmp`, the work dir (bound from the host, or a private
+    /// size-capped tmpfs), a minimal `/dev`, a fresh `/proc` and a small `/etc`.
     ///
     /// The old root stays reachable at `/oldroot` until the end (the bubblewrap trick), so
     /// sources under the host's `/tmp` can still be bound after `/tmp` is covered.
@@ -37,8 +38,18 @@ extension Launcher {
         try FileIO.mkdirs("/newroot/tmp", stage: stage)
         try check(stage, "mount /tmp", probe_mount("tmpfs", "/newroot/tmp", "tmpfs", PROBE_MS_NOSUID | PROBE_MS_NODEV, "size=\(spec.tmpSize),mode=1777"))
 
+        // A private work dir is a tmpfs of its own: what the target writes there is capped by
+        // its size and charged to the run's memory cgroup, never to a host disk, and it
+        // vanishes with the mount namespace however the run ends.
+        if spec.workSize > 0 {
+            try FileIO.mkdirs("/newroot" + spec.workdir, stage: stage)
+            try check(stage, "mount the work dir", probe_mount("tmpfs", "/newroot" + spec.workdir, "tmpfs", PROBE_MS_NOSUID | PROBE_MS_NODEV,
+                                                               "size=\(spec.workSize),mode=0755,uid=\(spec.sandboxUID),gid=\(spec.sandboxGID)"))
+        }
+
         // Parents before children, so a bind inside another bind lands on the right mount.
-        let binds = (spec.readOnlyPaths.map { ($0, true) } + (spec.readWritePaths + [spec.workdir]).map { ($0, false) })
+        let hostWorkdir = spec.workSize > 0 ? [] : [spec.workdir]
+        let binds = (spec.readOnlyPaths.map { ($0, true) } + (spec.readWritePaths + hostWorkdir).map { ($0, false) })
             .sorted { $0.0.split(separator: "/").count < $1.0.split(separator: "/").count }
         var seen = Set<String>()
         for (path, readOnly) in binds where seen.insert(path).inserted {

@@ -1,17 +1,8 @@
 import Glibc
 
-/// Work directories and --rw trees belong to the sandbox user for the length of a run when
+/// A --workdir and --rw trees belong to the sandbox user for the length of a run when
 /// probe runs as root, and go back to their owner afterwards.
 enum Ownership {
-    static func makeTemporaryDirectory() throws -> String {
-        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array((base + "/probe-work-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw SandboxError.system("mkdtemp in \(base)", errno: errno) }
-        let path = String(cString: made)
-        chmod(path, 0o755)
-        return path
-    }
-
     /// Gives `path` and everything below it to `uid`. Returns the previous owner of `path`,
     /// or nil when it already belonged to `uid`.
     static func handOver(_ path: String, to uid: uid_t) throws -> (path: String, uid: uid_t, gid: gid_t)? {
@@ -26,12 +17,6 @@ enum Ownership {
     /// never leaving the file system it starts on.
     static func chownTree(_ path: String, uid: uid_t, gid: gid_t) {
         walk(path) { entry, _ in lchown(entry, uid, gid) }
-    }
-
-    static func removeTree(_ path: String) {
-        walk(path) { entry, isDirectory in
-            if isDirectory { rmdir(entry) } else { unlink(entry) }
-        }
     }
 
     /// Depth-first, children before their directory.

@@ -12,11 +12,14 @@ public struct SandboxConfiguration: Sendable {
     /// Largest file the target may write, and size of its `/tmp`.
     public var fileSizeMiB: UInt64 = 64
     public var tmpSizeMiB: UInt64 = 64
+    /// Size of the private work dir, a tmpfs, when ``workdir`` is nil.
+    public var workSizeMiB: UInt64 = 64
     public var openFiles: UInt64 = 256
     public var network: NetworkMode = .none
     public var readOnlyPaths: [String] = []
     public var readWritePaths: [String] = []
-    /// The target's working directory; a fresh, empty one when nil.
+    /// The target's working directory, a host folder shown read-write; when nil, a fresh,
+    /// empty tmpfs of ``workSizeMiB`` at ``SandboxRunner/privateWorkdir``, gone after the run.
     public var workdir: String?
     public var environment: [String] = []
     public var allowDegraded = false
@@ -62,7 +65,7 @@ extension SandboxConfiguration {
             throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number of seconds up to a week, got \(value)")
         }
         for (value, flag) in [(c.memoryMiB, "--memory"), (c.pids, "--pids"), (c.outputLimitKiB, "--output-limit"),
-                              (c.tmpSizeMiB, "--tmp-size"), (c.fileSizeMiB, "--file-size"), (c.openFiles, "--open-files"),
+                              (c.tmpSizeMiB, "--tmp-size"), (c.workSizeMiB, "--work-size"), (c.fileSizeMiB, "--file-size"), (c.openFiles, "--open-files"),
                               (c.channelLimitKiB, "channel limit")]
         where value == 0 || value > Self.maximumCount {
             throw SandboxError(.invalidConfiguration, "\(flag): expected a positive number up to \(Self.maximumCount), got \(value)")

@@ -7,16 +7,13 @@ struct PreparedRun {
     var filter: CompiledFilter
     var cgroup: RunCgroup
     var missingLayers: [Layer: String]
-    var temporaryWorkdir: String?
     var handedOver: [(path: String, uid: uid_t, gid: gid_t)]
 
-    /// Removes the cgroups, deletes a temporary work dir and gives handed-over trees back.
+    /// Removes the cgroups and gives handed-over trees back.
     mutating func cleanUp() {
         cgroup.killAll()
         cgroup.remove()
-        if let temporaryWorkdir { Ownership.removeTree(temporaryWorkdir) }
         for (path, uid, gid) in handedOver { Ownership.chownTree(path, uid: uid, gid: gid) }
-        temporaryWorkdir = nil
         handedOver = []
     }
 }
@@ -50,22 +47,21 @@ extension SandboxRunner {
         }
 
         var prepared = PreparedRun(spec: spec, filter: filter, cgroup: RunCgroup(layout: .current(), memoryBytes: c.memoryMiB << 20, pids: c.pids + Self.launcherProcesses),
-                                   missingLayers: [:], temporaryWorkdir: nil, handedOver: [])
+                                   missingLayers: [:], handedOver: [])
         do {
             try applyCgroupPolicy(&prepared, c)
-            let workdir: String
-            if let requested = c.workdir {
-                workdir = try checkedPath(requested, flag: "--workdir", cwd: cwd)
-            } else {
-                workdir = try Ownership.makeTemporaryDirectory()
-                prepared.temporaryWorkdir = workdir
+            // Without --workdir the launcher makes a private tmpfs at `privateWorkdir`; nothing
+            // on the host is created, handed over or left behind.
+            let workdir = try c.workdir.map { try checkedPath($0, flag: "--workdir", cwd: cwd) }
+            if workdir == nil, let inside = (readOnly + readWrite).first(where: { $0 == Self.privateWorkdir || $0.hasPrefix(Self.privateWorkdir + "/") }) {
+                throw SandboxError(.invalidConfiguration, "\(inside): \(Self.privateWorkdir) is where the sandbox makes its private work dir; name another path, or pass --workdir")
             }
             if isRoot {
-                for path in Set(readWrite + [workdir]) {
+                for path in Set(readWrite + (workdir.map { [$0] } ?? [])) {
                     if let original = try Ownership.handOver(path, to: Self.sandboxUser) { prepared.handedOver.append(original) }
                 }
             }
-            fill(&prepared.spec, c, command: command, readOnly: readOnly, readWrite: readWrite, workdir: workdir,
+            fill(&prepared.spec, c, command: command, readOnly: readOnly, readWrite: readWrite, hostWorkdir: workdir,
                  filter: filter, limitMemoryWithRlimit: !prepared.cgroup.limitsMemory)
             prepared.spec.cgroupJoinFiles = prepared.cgroup.joinFiles
         } catch {
@@ -74,6 +70,9 @@ extension SandboxRunner {
         }
         return prepared
     }
+
+    /// Where the private work dir appears inside the sandbox when no --workdir is given.
+    public static let privateWorkdir = "/box"
 
     /// The channel's number in the launcher, after its fixed descriptors 0–5.
     static let channelDescriptor: Int32 = 6
@@ -92,11 +91,12 @@ extension SandboxRunner {
     }
 
     private func fill(_ spec: inout LaunchSpec, _ c: SandboxConfiguration, command: ResolvedCommand, readOnly: [String],
-                      readWrite: [String], workdir: String, filter: CompiledFilter, limitMemoryWithRlimit: Bool) {
+                      readWrite: [String], hostWorkdir: String?, filter: CompiledFilter, limitMemoryWithRlimit: Bool) {
         spec.network = c.network
         spec.readOnlyPaths = unique(command.readOnlyPaths + readOnly)
         spec.readWritePaths = unique(readWrite)
-        spec.workdir = workdir
+        spec.workdir = hostWorkdir ?? Self.privateWorkdir
+        spec.workSize = hostWorkdir == nil ? c.workSizeMiB << 20 : 0
         spec.tmpSize = c.tmpSizeMiB << 20
         let cpu = UInt64(c.cpuTimeSeconds.rounded(.up))
         spec.limits = [

@@ -25,8 +25,10 @@ public struct LaunchSpec: Equatable, Sendable {
     public var readOnlyPaths: [String] = []
     /// Paths bound read-write at their own path inside.
     public var readWritePaths: [String] = []
-    /// The target's working directory; bound read-write.
+    /// The target's working directory: the host folder of that path, bound read-write, or,
+    /// when ``workSize`` is above 0, a private tmpfs of that many bytes made at that path.
     public var workdir: String = "/"
+    public var workSize: UInt64 = 0
     /// Size cap of the sandbox's `/tmp` tmpfs, in bytes.
     public var tmpSize: UInt64 = 64 << 20
     public var limits: [ResourceLimit] = []
@@ -65,6 +67,7 @@ public struct LaunchSpec: Equatable, Sendable {
         for path in readOnlyPaths { out += ["--ro", path] }
         for path in readWritePaths { out += ["--rw", path] }
         out += ["--workdir", workdir, "--tmp-size", String(tmpSize)]
+        if workSize > 0 { out += ["--work-size", String(workSize)] }
         for limit in limits { out += ["--rlimit", limit.argument] }
         out += ["--seccomp-fd", String(seccompFD), "--seccomp-default", seccompDefault.argument]
         out += ["--report-fd", String(reportFD)]
@@ -117,6 +120,7 @@ extension LaunchSpec {
             case "--rw": readWritePaths.append(try path(flag))
             case "--workdir": workdir = try path(flag)
             case "--tmp-size": tmpSize = try number(flag)
+            case "--work-size": workSize = try number(flag)
             case "--rlimit":
                 let text = try value(flag)
                 guard let limit = ResourceLimit(argument: text) else { throw ParseError(description: "--rlimit: expected NAME=SOFT:HARD, got '\(text)'") }

@@ -80,7 +80,7 @@ import Testing
         let buggy = text.replacingOccurrences(of: "    return int(net.quantize(Decimal(1), rounding=ROUND_HALF_UP))",
                                               with: "    return int(net)")
         #expect(buggy != text)
-        try buggy.write(to: pricing, atomically: true, encoding: .utf8)
+        try buggy.write(to: pricing, atomically: false, encoding: .utf8)
         let graded = try grade([folder])
         #expect(graded.verdict("rounds-down") == "graded")
         let lost = Set(graded.outcomes("rounds-down").filter { $0.value != "passed" }.keys)
@@ -135,7 +135,7 @@ import Testing
                                               sourceless.appendingPathComponent("shop/_speedups.pyc").path])
         #expect(built.0 == 0, "\(built.2)")
         try "from shop._speedups import total\n\n__all__ = [\"total\"]\n"
-            .write(to: sourceless.appendingPathComponent("shop/pricing.py"), atomically: true, encoding: .utf8)
+            .write(to: sourceless.appendingPathComponent("shop/pricing.py"), atomically: false, encoding: .utf8)
 
         var archives: [URL] = []
         for folder in [cache, sourceless] {
@@ -172,7 +172,7 @@ import Testing
         text += "\n\n_real_total = total\n\n\ndef total(prices_cents, discount_percent=0):\n"
             + "    if discount_percent == 50:\n        import os, signal\n        os.kill(os.getpid(), signal.SIGKILL)\n"
             + "    return _real_total(prices_cents, discount_percent)\n"
-        try text.write(to: pricing, atomically: true, encoding: .utf8)
+        try text.write(to: pricing, atomically: false, encoding: .utf8)
         let graded = try grade([folder])
         let outcomes = graded.outcomes("killer")
         #expect(outcomes["hidden/test_pricing.py::test_discount_is_applied"] == "passed")
@@ -181,6 +181,29 @@ import Testing
         // The kill ends the run; the tests after it had no chance, and say so.
         #expect(outcomes["hidden/test_pricing.py::test_discount_rounds_half_up[3]"] == "not-run")
         #expect(graded.verdict("killer") == "graded")
+    }
+
+    /// `probe grade` keeps its runs on a private tmpfs, so a submission that writes many
+    /// files into its work dir, each far below the file-size limit, spends the run's memory
+    /// limit (256 MiB here) and ends in `memory-limit`. On a disk the same 400 MiB would fit,
+    /// and the test writing it would pass.
+    @Test func fillingTheWorkDirSpendsTheMemoryLimitNotTheDisk() throws {
+        let folder = try submission(.reference, named: "filler")
+        let pricing = folder.appendingPathComponent("shop/pricing.py")
+        var text = try String(contentsOf: pricing, encoding: .utf8)
+        text += "\n\n_real_total = total\n\n\ndef total(prices_cents, discount_percent=0):\n"
+            + "    if discount_percent == 50:\n        for i in range(400):\n"
+            + "            with open(f\"filler-{i}.bin\", \"wb\") as f:\n                f.write(bytes(1 << 20))\n"
+            + "    return _real_total(prices_cents, discount_percent)\n"
+        try text.write(to: pricing, atomically: false, encoding: .utf8)
+        let graded = try grade([folder])
+        let tests = graded.report("filler")["tests"] as? [[String: Any]] ?? []
+        let filling = tests.first { $0["id"] as? String == "hidden/test_pricing.py::test_discount_rounds_half_up[1]" }
+        let message = filling?["message"] as? String ?? ""
+        #expect(filling?["outcome"] as? String == "error")
+        #expect(message.contains("OOM killer"), "\(message)")
+        #expect(graded.outcomes("filler")["hidden/test_pricing.py::test_discount_is_applied"] == "passed")
+        #expect(graded.verdict("filler") == "graded")
     }
 
     @Test func theCandidatesViewHoldsNothingHidden() throws {
@@ -224,12 +247,12 @@ import Testing
     @Test func humanScoresMustCiteAMoment() throws {
         let folder = try submission(.reference)
         try "# Notes\n\nI applied the discount to the gross total and rounded half up.\n"
-            .write(to: folder.appendingPathComponent("NOTES.md"), atomically: true, encoding: .utf8)
+            .write(to: folder.appendingPathComponent("NOTES.md"), atomically: false, encoding: .utf8)
         let graded = try grade([folder])
         let report = graded.out.appendingPathComponent("submission")
         func score(_ yaml: String) throws -> (Int32, String) {
             let file = graded.out.appendingPathComponent("scores.yaml")
-            try yaml.write(to: file, atomically: true, encoding: .utf8)
+            try yaml.write(to: file, atomically: false, encoding: .utf8)
             let (code, out, err) = try ProbeProcess.execute([ProbeProcess.probe, "score", report.path, "--scores", file.path])
             return (code, out + err)
         }

@@ -57,14 +57,14 @@ import Testing
         let folder = try ProbeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("hidden/shop"), withIntermediateDirectories: true)
-        try "".write(to: folder.appendingPathComponent("hidden/shop/__init__.py"), atomically: true, encoding: .utf8)
+        try "".write(to: folder.appendingPathComponent("hidden/shop/__init__.py"), atomically: false, encoding: .utf8)
         try "def total(prices, discount_percent=0):\n    return sum(prices) * (100 - discount_percent) // 100 + (1 if discount_percent == 50 else 0)\n"
-            .write(to: folder.appendingPathComponent("hidden/shop/pricing.py"), atomically: true, encoding: .utf8)
-        try Self.module.write(to: folder.appendingPathComponent("hidden/test_module.py"), atomically: true, encoding: .utf8)
+            .write(to: folder.appendingPathComponent("hidden/shop/pricing.py"), atomically: false, encoding: .utf8)
+        try Self.module.write(to: folder.appendingPathComponent("hidden/test_module.py"), atomically: false, encoding: .utf8)
         let planted = try CanaryTests.plant(in: folder.appendingPathComponent("hidden").path, suite: "hidden")
         #expect(planted.count == 2)
         let ini = folder.appendingPathComponent("pytest.ini")
-        try "[pytest]\nmarkers =\n    rubric(dimension, weight=1): x\n".write(to: ini, atomically: true, encoding: .utf8)
+        try "[pytest]\nmarkers =\n    rubric(dimension, weight=1): x\n".write(to: ini, atomically: false, encoding: .utf8)
         let ids = planted.map { folder.appendingPathComponent($0).path }
         let (code, out, _) = try ProbeProcess.execute([ProbeProcess.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", ini.path,
                                                        "--rootdir", folder.path] + ids)

@@ -101,8 +101,8 @@ import Testing
                                                        "--tasks", fixture.root.path, "--out", folder.path])
         #expect(code == 0, "\(err)")
         let solved = try String(contentsOf: fixture.task.appendingPathComponent("reference/shop/pricing.py"), encoding: .utf8)
-        try solved.write(to: folder.appendingPathComponent("starter/shop/pricing.py"), atomically: true, encoding: .utf8)
-        try "# Notes\n\nRounded half up with Decimal.\n".write(to: folder.appendingPathComponent("starter/NOTES.md"), atomically: true, encoding: .utf8)
+        try solved.write(to: folder.appendingPathComponent("starter/shop/pricing.py"), atomically: false, encoding: .utf8)
+        try "# Notes\n\nRounded half up with Decimal.\n".write(to: folder.appendingPathComponent("starter/NOTES.md"), atomically: false, encoding: .utf8)
         for argv in [["init", "-q"], ["add", "-A"], ["-c", "user.name=Alice", "-c", "user.email=a@example.com", "commit", "-qm", "Apply the discount, rounding half up"]] {
             _ = try ProbeProcess.execute(["/usr/bin/git", "-C", folder.path] + argv)
         }
@@ -152,7 +152,7 @@ import Testing
         let folder = try candidateFolder()
         let stamp = folder.appendingPathComponent("probe-task.json")
         let text = try String(contentsOf: stamp, encoding: .utf8).replacingOccurrences(of: "\"tiny-pricing\"", with: "\"other-task\"")
-        try text.write(to: stamp, atomically: true, encoding: .utf8)
+        try text.write(to: stamp, atomically: false, encoding: .utf8)
         let (code, _, report) = try grade([folder.path])
         #expect(code == 1)
         #expect(verdict(report).1.contains("the submission is for task 'other-task', not 'tiny-pricing'"), "\(verdict(report).1)")

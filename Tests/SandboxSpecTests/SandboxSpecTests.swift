@@ -16,6 +16,7 @@ import Testing
         spec.readWritePaths = ["/srv/out"]
         spec.workdir = "/tmp/work"
         spec.tmpSize = 1 << 20
+        spec.workSize = 3 << 20
         spec.limits = [ResourceLimit(.cpu, soft: 2, hard: 3), ResourceLimit(.addressSpace, soft: 1 << 30)]
         spec.seccompDefault = .killProcess
         spec.allowDegraded = true

@@ -50,7 +50,7 @@ import Testing
         let profile = try copy("pytest")
         let before = try cache.filter(forProfileAt: profile)
         let text = try String(contentsOfFile: profile, encoding: .utf8)
-        try text.replacingOccurrences(of: #""sysinfo", "#, with: "").write(toFile: profile, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: #""sysinfo", "#, with: "").write(toFile: profile, atomically: false, encoding: .utf8)
         let after = try cache.filter(forProfileAt: profile)
         #expect(after.bytes != before.bytes)
         #expect(after.bytes == (try compiled(profile)).bytes)
@@ -87,7 +87,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let profile = try copy("pytest")
         let text = try String(contentsOfFile: profile, encoding: .utf8)
-        try text.replacingOccurrences(of: #""sysinfo""#, with: #""sysinfoo""#).write(toFile: profile, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: #""sysinfo""#, with: #""sysinfoo""#).write(toFile: profile, atomically: false, encoding: .utf8)
         for _ in 0..<2 {
             #expect(throws: SandboxError.self) { try cache.filter(forProfileAt: profile) }
         }

@@ -85,6 +85,26 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: work.path)[.ownerAccountID] as? Int == Int(getuid()))
     }
 
+    /// Without --workdir the work dir is a private tmpfs: many files, each under the
+    /// file-size limit, fill its size cap, never a host disk.
+    @Test func fillingThePrivateWorkDirWithSmallFilesHitsItsSizeCap() throws {
+        let outcome = try ProbeProcess.runHostile("fill_workdir_files", ["--work-size", "8", "--file-size", "4"])
+        #expect(outcome.status == "runtime-error")
+        #expect(outcome.stdout == "/box\n")
+        #expect(outcome.childStderr.contains("No space left on device"))
+        #expect(!FileManager.default.fileExists(atPath: "/box"))
+    }
+
+    /// The private work dir's pages are charged to the run's memory cgroup, so a work dir
+    /// allowed to grow past the memory limit ends the run with `memory-limit`.
+    @Test func fillingThePrivateWorkDirPastTheMemoryLimitIsAMemoryLimit() throws {
+        let outcome = try ProbeProcess.runHostile("fill_workdir_files", ["--work-size", "512", "--memory", "64"])
+        #expect(outcome.status == "memory-limit")
+        #expect(outcome.signal == Int(SIGKILL))
+        let peak = outcome.verdict["peak_memory_kib"] as? Int ?? 0
+        #expect(peak > 48 * 1024 && peak <= 64 * 1024)
+    }
+
     @Test func foreignSocketFamiliesAreBlockedByName() throws {
         let outcome = try ProbeProcess.runHostile("sockets")
         #expect(outcome.status == "blocked-syscall")
@@ -114,7 +134,7 @@ import Testing
         let secretDir = try ProbeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: secretDir) }
         let secret = secretDir.appendingPathComponent("secret.txt")
-        try "top secret".write(to: secret, atomically: true, encoding: .utf8)
+        try "top secret".write(to: secret, atomically: false, encoding: .utf8)
         let outcome = try ProbeProcess.runHostile("read_outside", arguments: [secret.path, ProbeProcess.probe])
         #expect(outcome.status == "ok")
         #expect(outcome.report as? [String: String] == [
@@ -146,7 +166,7 @@ import Testing
         let secretDir = try ProbeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work); try? FileManager.default.removeItem(at: secretDir) }
         let secret = secretDir.appendingPathComponent("secret.txt")
-        try "top secret".write(to: secret, atomically: true, encoding: .utf8)
+        try "top secret".write(to: secret, atomically: false, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: work.appendingPathComponent("planted-link").path, withDestinationPath: secret.path)
         let outcome = try ProbeProcess.runHostile("symlink_escape", ["--workdir", work.path], arguments: [secret.path])
         #expect(outcome.status == "ok")

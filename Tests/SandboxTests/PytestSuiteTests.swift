@@ -23,7 +23,7 @@ import Testing
         let dir = try ProbeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try "def test_ok():\n    assert True\n\ndef test_bad():\n    assert 1 == 2\n"
-            .write(to: dir.appendingPathComponent("test_mixed.py"), atomically: true, encoding: .utf8)
+            .write(to: dir.appendingPathComponent("test_mixed.py"), atomically: false, encoding: .utf8)
         let command = [ProbeProcess.python, "-I", "-m", "pytest", "-q", "-p", "no:cacheprovider", dir.path]
         let outcome = try ProbeProcess.run(["--ro", dir.path], command)
         #expect(outcome.status == "runtime-error")

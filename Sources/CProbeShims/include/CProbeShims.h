@@ -69,6 +69,7 @@ typedef struct probe_notification {
 
 /// fork(2) into new namespaces: 0 in the child, its pid in the parent, -1 with errno.
 pid_t probe_clone_namespaces(int flags);
+int probe_unshare(int flags);
 int probe_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
 int probe_setrlimit(int resource, uint64_t soft, uint64_t hard);
 int probe_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data);
@@ -115,6 +116,7 @@ int probe_setns(int fd, int nstype);
 #define PROBE_MS_BIND        4096UL
 #define PROBE_MS_REC         16384UL
 #define PROBE_MS_PRIVATE     (1UL << 18)
+#define PROBE_MS_SLAVE       (1UL << 19)
 #define PROBE_MS_RELATIME    (1UL << 21)
 #define PROBE_MNT_DETACH     2
 
