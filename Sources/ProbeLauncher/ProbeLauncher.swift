@@ -107,6 +107,11 @@ struct Launcher {
                 try setUpHostname()
                 view = try buildFilesystem()
             } else {
+                // The private work dir is a mount; without a mount namespace it would be a
+                // host folder of that name, written with no cap.
+                guard spec.workSize == 0 else {
+                    throw LaunchError("workdir", "the private work dir \(spec.workdir) needs a mount namespace, and none could be made; pass --workdir DIR")
+                }
                 try check("workdir", "chdir \(spec.workdir)", chdir(spec.workdir))
             }
             let target = fork()

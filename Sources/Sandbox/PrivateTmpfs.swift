@@ -17,20 +17,28 @@ public enum PrivateTmpfs {
     /// The tmpfs's size cap, a share of physical memory; each run's memory limit is smaller.
     static let size = "50%"
 
-    /// Covers the empty folder `path` with a private tmpfs. Returns nil when it did, or why
-    /// it could not; the folder then stays as it was, on its own file system.
-    public static func cover(_ path: String) -> String? {
-        guard geteuid() == 0 else { return "probe is not root, so it cannot mount" }
+    /// Covers the empty folder `path` with a private tmpfs when `probe` runs as root, and
+    /// returns true. Returns false, leaving the folder as it is, when `probe` is not root:
+    /// it cannot mount, and the runs' writes are then capped per file only. As root, a tmpfs
+    /// that cannot be made is an error: grading fails closed, like a missing sandbox layer.
+    public static func cover(_ path: String) throws -> Bool {
+        guard geteuid() == 0 else { return false }
+        func refuse(_ problem: String) -> SandboxError {
+            SandboxError(.layerUnavailable, "cannot keep the runs in \(path) on a private tmpfs: \(problem). As root, Probe keeps them on one, so that what a submission writes counts against its memory limit and can never fill a disk")
+        }
         let threads = threadCount()
-        guard threads == 1 else { return "probe already runs \(threads) threads, and a new mount namespace would hold only one of them" }
-        guard probe_unshare(PROBE_CLONE_NEWNS) == 0 else { return "unshare(CLONE_NEWNS): \(errnoText(errno))" }
+        guard threads == 1 else {
+            throw refuse(threads == 0 ? "/proc/self/task cannot be read to count probe's threads"
+                                      : "probe already runs \(threads) threads, and a new mount namespace would hold only one of them")
+        }
+        guard probe_unshare(PROBE_CLONE_NEWNS) == 0 else { throw refuse("unshare(CLONE_NEWNS): \(errnoText(errno))") }
         // Nothing mounted from here on may propagate to the host's mount table; the host's
         // new mounts still reach this namespace.
-        guard probe_mount(nil, "/", nil, PROBE_MS_REC | PROBE_MS_SLAVE, nil) == 0 else { return "make / a slave mount: \(errnoText(errno))" }
+        guard probe_mount(nil, "/", nil, PROBE_MS_REC | PROBE_MS_SLAVE, nil) == 0 else { throw refuse("make / a slave mount: \(errnoText(errno))") }
         guard probe_mount("probe", path, "tmpfs", PROBE_MS_NOSUID | PROBE_MS_NODEV, "size=\(size),mode=0755") == 0 else {
-            return "mount a tmpfs on \(path): \(errnoText(errno))"
+            throw refuse("mount a tmpfs: \(errnoText(errno))")
         }
-        return nil
+        return true
     }
 
     /// Drops the tmpfs on `path` and everything in it at once, then removes the folder.

@@ -45,10 +45,10 @@ import Testing
         "hidden/test_pricing.py::test_discount_rounds_half_up[3]",
     ]
 
-    func grade(_ submissions: [URL], extra: [String] = [], out: URL? = nil) throws -> Graded {
+    func grade(_ submissions: [URL], extra: [String] = [], out: URL? = nil, environment: [String: String] = [:]) throws -> Graded {
         let out = out ?? fixture.root.appendingPathComponent("reports-\(UUID().uuidString.prefix(8))")
         let (code, _, err) = try ProbeProcess.execute([ProbeProcess.probe, "grade", "--tasks", fixture.root.path, "--task", TaskFixture.id,
-                                                       "--out", out.path] + extra + submissions.map(\.path))
+                                                       "--out", out.path] + extra + submissions.map(\.path), environment: environment)
         return Graded(exitCode: code, stderr: err, out: out)
     }
 
@@ -185,9 +185,13 @@ import Testing
 
     /// `probe grade` keeps its runs on a private tmpfs, so a submission that writes many
     /// files into its work dir, each far below the file-size limit, spends the run's memory
-    /// limit (256 MiB here) and ends in `memory-limit`. On a disk the same 400 MiB would fit,
+    /// limit (256 MiB here) and ends in `memory-limit`. $TMPDIR is a folder on the repository's
+    /// disk (a tmpfs /tmp would be charged to the run too): there the same 400 MiB would fit,
     /// and the test writing it would pass.
     @Test func fillingTheWorkDirSpendsTheMemoryLimitNotTheDisk() throws {
+        let temporary = ProbeProcess.repository.appendingPathComponent(".build/probe-test-tmp-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temporary) }
         let folder = try submission(.reference, named: "filler")
         let pricing = folder.appendingPathComponent("shop/pricing.py")
         var text = try String(contentsOf: pricing, encoding: .utf8)
@@ -196,7 +200,10 @@ import Testing
             + "            with open(f\"filler-{i}.bin\", \"wb\") as f:\n                f.write(bytes(1 << 20))\n"
             + "    return _real_total(prices_cents, discount_percent)\n"
         try text.write(to: pricing, atomically: false, encoding: .utf8)
-        let graded = try grade([folder])
+        let graded = try grade([folder], environment: ["TMPDIR": temporary.path])
+        #expect(graded.exitCode == 0, "\(graded.stderr)")
+        // Its runs were under $TMPDIR, and nothing of them is left.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [])
         let tests = graded.report("filler")["tests"] as? [[String: Any]] ?? []
         let filling = tests.first { $0["id"] as? String == "hidden/test_pricing.py::test_discount_rounds_half_up[1]" }
         let message = filling?["message"] as? String ?? ""

@@ -85,6 +85,21 @@ import Testing
     }
 }
 
+/// Where no namespace can be made, the private work dir cannot exist: a setup error that
+/// says so, never a host folder named /box written without a cap.
+@Suite struct NoNamespaceTests {
+    @Test func withoutAMountNamespaceThePrivateWorkDirIsASetupError() throws {
+        // A user namespace whose own limit on nested user namespaces is 0.
+        let script = "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" run --json --allow-degraded -- /bin/true"
+        let (code, out, _) = try ProbeProcess.execute(["/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c", script, ProbeProcess.probe])
+        #expect(code == 125)
+        let verdict = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        #expect(verdict?["status"] as? String == "setup-error")
+        #expect((verdict?["reason"] as? String)?.hasSuffix("workdir: the private work dir /box needs a mount namespace, and none could be made; pass --workdir DIR") == true)
+        #expect((verdict?["layers"] as? [String: Bool])?["mount_ns"] == false)
+    }
+}
+
 /// The contract of the command line itself.
 @Suite struct RunCommandTests {
     @Test func unknownProfileIsAClearUsageError() throws {

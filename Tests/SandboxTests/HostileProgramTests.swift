@@ -92,7 +92,6 @@ import Testing
         #expect(outcome.status == "runtime-error")
         #expect(outcome.stdout == "/box\n")
         #expect(outcome.childStderr.contains("No space left on device"))
-        #expect(!FileManager.default.fileExists(atPath: "/box"))
     }
 
     /// The private work dir's pages are charged to the run's memory cgroup, so a work dir
