@@ -57,6 +57,20 @@ import Testing
         return try fixture.submission(tree, overlay: folder, named: name)
     }
 
+    /// The reference, with `total` wrapped so that it first runs `python` when called with a
+    /// 50% discount: in the middle of the hidden suite (`test_discount_rounds_half_up[1]`).
+    func referenceDoing(named name: String, atHalfOff python: String) throws -> URL {
+        let folder = try submission(.reference, named: name)
+        let pricing = folder.appendingPathComponent("shop/pricing.py")
+        let body = python.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
+        var text = try String(contentsOf: pricing, encoding: .utf8)
+        text += "\n\n_real_total = total\n\n\ndef total(prices_cents, discount_percent=0):\n"
+            + "    if discount_percent == 50:\n\(body)\n"
+            + "    return _real_total(prices_cents, discount_percent)\n"
+        try text.write(to: pricing, atomically: false, encoding: .utf8)
+        return folder
+    }
+
     @Test func referenceScoresFullMarksAndStarterLosesExactlyFailToPass() throws {
         let graded = try grade([try submission(.reference, named: "reference"), try submission(.starter, named: "starter")])
         #expect(graded.exitCode == 0, "\(graded.stderr)")
@@ -166,13 +180,7 @@ import Testing
     }
 
     @Test func killNineMidRunKeepsTheFinishedResults() throws {
-        let folder = try submission(.reference, named: "killer")
-        let pricing = folder.appendingPathComponent("shop/pricing.py")
-        var text = try String(contentsOf: pricing, encoding: .utf8)
-        text += "\n\n_real_total = total\n\n\ndef total(prices_cents, discount_percent=0):\n"
-            + "    if discount_percent == 50:\n        import os, signal\n        os.kill(os.getpid(), signal.SIGKILL)\n"
-            + "    return _real_total(prices_cents, discount_percent)\n"
-        try text.write(to: pricing, atomically: false, encoding: .utf8)
+        let folder = try referenceDoing(named: "killer", atHalfOff: "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
         let graded = try grade([folder])
         let outcomes = graded.outcomes("killer")
         #expect(outcomes["hidden/test_pricing.py::test_discount_is_applied"] == "passed")
@@ -192,14 +200,7 @@ import Testing
         let temporary = ProbeProcess.repository.appendingPathComponent(".build/probe-test-tmp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: temporary) }
-        let folder = try submission(.reference, named: "filler")
-        let pricing = folder.appendingPathComponent("shop/pricing.py")
-        var text = try String(contentsOf: pricing, encoding: .utf8)
-        text += "\n\n_real_total = total\n\n\ndef total(prices_cents, discount_percent=0):\n"
-            + "    if discount_percent == 50:\n        for i in range(400):\n"
-            + "            with open(f\"filler-{i}.bin\", \"wb\") as f:\n                f.write(bytes(1 << 20))\n"
-            + "    return _real_total(prices_cents, discount_percent)\n"
-        try text.write(to: pricing, atomically: false, encoding: .utf8)
+        let folder = try referenceDoing(named: "filler", atHalfOff: "for i in range(400):\n    with open(f\"filler-{i}.bin\", \"wb\") as f:\n        f.write(bytes(1 << 20))")
         let graded = try grade([folder], environment: ["TMPDIR": temporary.path])
         #expect(graded.exitCode == 0, "\(graded.stderr)")
         // Its runs were under $TMPDIR, and nothing of them is left.
