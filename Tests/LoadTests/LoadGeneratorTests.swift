@@ -75,7 +75,10 @@ import Testing
         #expect(report.sent == 200)
         #expect(report.completed == 200)
         #expect(report.droppedSends == 0)
-        #expect(report.lateSends < 10)
+        // A schedule that falls behind makes nearly all 200 sends late (over 1 ms past their
+        // slot). On a busy 2-core machine, with other suites running, the event loop's thread
+        // is sometimes descheduled for a few ms, which makes a few late: 11 were seen in CI.
+        #expect(report.lateSends < 40)
         #expect(report.latencyUncorrectedUs != nil)
     }
 
