@@ -30,10 +30,12 @@ public final class Grader: Sendable {
         self.tooling = tooling
     }
 
+    /// Milliseconds since `start`, an uptime in nanoseconds.
+    private static func since(_ start: UInt64) -> UInt64 { (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000 }
+
     /// The grader's view and the candidate's view of one submission.
     public func grade(_ path: String, task: TaskDefinition, progress: @escaping @Sendable (TestProgress) -> Void = { _ in }) -> GradeOutcome {
         let began = DispatchTime.now().uptimeNanoseconds
-        func since(_ start: UInt64) -> UInt64 { (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000 }
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var evidence = GradeEvidence(task: task, origin: path, tooling: tooling, startedAt: startedAt)
         evidence.taskDigest = digests.value(for: task.id) { (try? BundleExporter.digest(of: task)) ?? "" }
@@ -45,7 +47,7 @@ public final class Grader: Sendable {
                 throw GradingError(.submission, "\(TaskStamp.fileName): the submission is for task '\(stamp.id)', not '\(task.id)'; grade it with --task \(stamp.id)")
             }
             evidence.integrity = try Neutralizer.neutralize(submission.tree)
-            evidence.intakeMS = since(began)
+            evidence.intakeMS = Self.since(began)
             let (run, quality, early) = try runSideBySide(submission, task: task, progress: progress)
             evidence.run = run
             evidence.integrity += run.integrity
@@ -57,20 +59,20 @@ public final class Grader: Sendable {
             } else {
                 let judging = DispatchTime.now().uptimeNanoseconds
                 evidence.judgment = judgment(of: submission.tree, task: task, results: run.results)
-                evidence.judgmentMS = since(judging)
+                evidence.judgmentMS = Self.since(judging)
             }
             // Load probes run alone, after the tests: measurements need the cores to themselves.
             if !task.manifest.probes.isEmpty && !evidence.integrity.contains(where: \.violation) {
                 let probing = DispatchTime.now().uptimeNanoseconds
                 evidence.probes = try runProbes(on: submission.tree, task: task)
-                evidence.probesMS = since(probing)
+                evidence.probesMS = Self.since(probing)
             }
         } catch let error as GradingError {
             evidence.notGraded = error.message
         } catch {
             evidence.notGraded = "\(error)"
         }
-        evidence.wallMS = since(began)
+        evidence.wallMS = Self.since(began)
         return GradeOutcome(grader: evidence.report(for: .grader), candidate: evidence.report(for: .candidate))
     }
 
@@ -89,22 +91,23 @@ public final class Grader: Sendable {
         }
         let judgesEarly = !Judge.readsTestResults(task.manifest.type)
         let parts = WorkerPool.run(judgesEarly ? 3 : 2, width: judgesEarly ? 3 : 2) { [self] index -> Part in
-            let began = DispatchTime.now().uptimeNanoseconds
             switch index {
             case 0:
                 return .tests(Result { try runner.run(SuitePlan(task: task, canaries: true), tree: .directory(submission.tree), progress: progress) }
                     .mapError { $0 as? GradingError ?? GradingError(.io, "\($0)") })
             case 1:
+                let began = DispatchTime.now().uptimeNanoseconds
                 let report: CodeQualityReport
                 do { report = try quality.measure(submission, task: task) } catch {
                     report = CodeQualityReport(changedFiles: [], linesAdded: 0, linesRemoved: 0, ruff: [], mypy: [],
                                                toolProblems: ["code quality could not be measured: \(error)"],
                                                candidateTests: [], commits: nil, notes: [])
                 }
-                return .quality(report, (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+                return .quality(report, Self.since(began))
             default:
+                let began = DispatchTime.now().uptimeNanoseconds
                 let judgment = judgment(of: submission.tree, task: task, results: [:])
-                return .judgment(judgment, (DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+                return .judgment(judgment, Self.since(began))
             }
         }
         guard case .tests(let run) = parts[0], case .quality(let report, let elapsed) = parts[1] else {

@@ -73,10 +73,10 @@ public struct ProbeRunner: Sendable {
             result.phases = m.phases
             result.samples = m.samples
             result.notes = m.notes
-            let relative = [probe.relativeP99.map { _ in "relative_p99" }, probe.relativeRPS.map { _ in "relative_rps" }]
-                .compactMap { $0 }
-            if reference == nil, !relative.isEmpty {
+            if reference == nil, probe.comparesWithReference {
                 // Never silently: the reader must know these limits were not applied.
+                let relative = [probe.relativeP99.map { _ in "relative_p99" }, probe.relativeRPS.map { _ in "relative_rps" }]
+                    .compactMap { $0 }
                 result.notes.append("\(relative.joined(separator: " and ")) not checked: the reference solution "
                                     + "could not be measured on this probe, so only the absolute limits apply")
             }

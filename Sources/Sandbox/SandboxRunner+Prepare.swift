@@ -4,7 +4,6 @@ import SandboxSpec
 /// Everything set up on the host before the launcher starts, and undone after the run.
 struct PreparedRun {
     var spec: LaunchSpec
-    var filter: CompiledFilter
     var cgroup: RunCgroup
     var missingLayers: [Layer: String]
     var handedOver: [(path: String, uid: uid_t, gid: gid_t)]
@@ -46,7 +45,7 @@ extension SandboxRunner {
             spec.sandboxGID = 0
         }
 
-        var prepared = PreparedRun(spec: spec, filter: filter, cgroup: RunCgroup(layout: .current(), memoryBytes: c.memoryMiB << 20, pids: c.pids + Self.launcherProcesses),
+        var prepared = PreparedRun(spec: spec, cgroup: RunCgroup(layout: .current(), memoryBytes: c.memoryMiB << 20, pids: c.pids + Self.launcherProcesses),
                                    missingLayers: [:], handedOver: [])
         do {
             try applyCgroupPolicy(&prepared, c)
