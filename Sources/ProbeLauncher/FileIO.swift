@@ -34,9 +34,9 @@ enum FileIO {
         }
     }
 
-    /// Reads a ``LaunchSpec/message`` and returns its arguments; nil at end-of-file before the
+    /// Reads a ``LaunchSpec/message`` and returns its body; nil at end-of-file before the
     /// first byte. Only the header is read a byte at a time: it is a few digits long.
-    static func readMessage(_ fd: Int32) throws -> [String]? {
+    static func readMessage(_ fd: Int32) throws -> [UInt8]? {
         var header: [UInt8] = []
         while true {
             var byte: UInt8 = 0
@@ -60,7 +60,7 @@ enum FileIO {
             if n == 0 { throw LaunchError("spec", "the launch spec on fd \(fd) ends after \(filled) of \(body.count) bytes") }
             filled += n
         }
-        return try LaunchSpec.arguments(fromMessageBody: body)
+        return body
     }
 
     /// Reads one byte from a sync pipe; nil at end-of-file.

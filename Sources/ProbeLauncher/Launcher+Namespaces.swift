@@ -2,43 +2,69 @@ import CProbeShims
 import Glibc
 import SandboxSpec
 
-extension Launcher {
-    /// Moves this process into the run's cgroups by writing `0` ("the caller") into each
-    /// join file. This relies on the launcher being single-threaded: on v1 the file is
-    /// `tasks`, which moves only the calling thread. The orchestrator created the cgroups and
-    /// decided whether they are required; a failure to join is always fatal, because
-    /// accounting for half the tree would be worse than none.
-    func joinCgroups() throws {
-        for file in spec.cgroupJoinFiles {
-            try FileIO.write(file, "0", stage: "cgroup")
-        }
-    }
+/// Init's start, made before the spec arrives: the pipes between the launcher and init, and
+/// init itself, cloned into all six new namespaces.
+struct InitStart {
+    static let namespaces: [(Layer, Int32)] = [
+        (.userNamespace, PROBE_CLONE_NEWUSER), (.mountNamespace, PROBE_CLONE_NEWNS),
+        (.pidNamespace, PROBE_CLONE_NEWPID), (.netNamespace, PROBE_CLONE_NEWNET),
+        (.ipcNamespace, PROBE_CLONE_NEWIPC), (.utsNamespace, PROBE_CLONE_NEWUTS),
+    ]
 
-    /// Starts init with one clone(2) into all six new namespaces, so it is pid 1 of its pid
+    /// Init's pid in the launcher, 0 in init; -1 when the clone was refused.
+    var pid: pid_t
+    /// The launcher's pid, which init checks is still its parent.
+    let parent: pid_t
+    /// Why the namespaces could not be made, when they could not.
+    let cloneError: LaunchError?
+    let sync: SyncPipe
+    /// The socket that carries the target's seccomp listener to the launcher. Its init end
+    /// is close-on-exec and, once init has forked, held by the target alone.
+    let handoff: [Int32]
+
+    var namespaced: Bool { cloneError == nil }
+
+    /// Clones init with one clone(2) into all six new namespaces, so it is pid 1 of its pid
     /// namespace from the start (unshare(CLONE_NEWPID) would only move our children, and cost
     /// another process). The kernel creates the user namespace first, so it owns the others
     /// and init's capabilities inside it are enough to configure them, with no host privilege
     /// left in the target.
-    ///
-    /// Returns init's pid in the launcher and 0 in init, with whether the namespaces exist.
-    /// Without them (refused, and degraded runs allowed) init is a plain fork.
-    func startInit() throws -> (pid: pid_t, namespaced: Bool) {
-        let namespaces: [(Layer, Int32)] = [
-            (.userNamespace, PROBE_CLONE_NEWUSER), (.mountNamespace, PROBE_CLONE_NEWNS),
-            (.pidNamespace, PROBE_CLONE_NEWPID), (.netNamespace, PROBE_CLONE_NEWNET),
-            (.ipcNamespace, PROBE_CLONE_NEWIPC), (.utsNamespace, PROBE_CLONE_NEWUTS),
-        ]
-        let pid = probe_clone_namespaces(namespaces.reduce(0) { $0 | $1.1 })
-        if pid >= 0 {
-            if pid > 0 { reporter.layers(namespaces.map(\.0), applied: true) }
-            return (pid, true)
+    init() throws {
+        var pair: [Int32] = [0, 0]
+        try check("seccomp", "socketpair", socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair))
+        handoff = pair
+        sync = try SyncPipe()
+        parent = getpid()
+        pid = probe_clone_namespaces(Self.namespaces.reduce(0) { $0 | $1.1 })
+        cloneError = pid < 0 ? LaunchError.errno("namespaces", "clone(user, mount, pid, net, ipc, uts)") : nil
+    }
+}
+
+extension Launcher {
+    /// Reports the namespaces. Without them (refused, and degraded runs allowed) init is a
+    /// plain fork, made now that the spec says whether that is allowed.
+    func completeStart(_ start: inout InitStart) throws {
+        let layers = InitStart.namespaces.map(\.0)
+        guard let error = start.cloneError else {
+            reporter.layers(layers, applied: true)
+            return
         }
-        let error = LaunchError.errno("namespaces", "clone(user, mount, pid, net, ipc, uts)")
         guard spec.allowDegraded else { throw error }
-        reporter.layers(namespaces.map(\.0), applied: false, error.message)
-        let plain = fork()
-        try check("fork", "fork init", plain)
-        return (plain, false)
+        reporter.layers(layers, applied: false, error.message)
+        start.pid = fork()
+        try check("fork", "fork init", start.pid)
+        if start.pid == 0 { Launcher.runInit(start) }
+    }
+
+    /// Moves init into the run's cgroups by writing `0` ("the caller") into each join file.
+    /// This relies on init being single-threaded: on v1 the file is `tasks`, which moves only
+    /// the calling thread. The orchestrator created the cgroups and decided whether they are
+    /// required; a failure to join is always fatal, because accounting for half the tree
+    /// would be worse than none.
+    func joinCgroups() throws {
+        for file in spec.cgroupJoinFiles {
+            try FileIO.write(file, "0", stage: "cgroup")
+        }
     }
 
     /// Writes init's uid and gid maps from outside its user namespace.

@@ -11,23 +11,45 @@ import SandboxSpec
 ///
 /// Three processes take part:
 ///
-///     launcher  (host namespaces)  joins the cgroups, writes the id maps, supervises seccomp
-///      └ init   (new namespaces, pid 1)  builds the filesystem, reaps, reports the target's status
+///     launcher  (host namespaces)  writes the id maps, supervises seccomp
+///      └ init   (new namespaces, pid 1)  joins the cgroups, builds the filesystem, reaps,
+///         │                              reports the target's status
 ///         └ target                       limits, Landlock, no_new_privs, uid, seccomp, execve
 ///
 /// Every failure before execve is reported on the report descriptor as a `setup-error`
 /// record, which the target can never write to. The spec, a ``LaunchSpec``, arrives on the
-/// lifeline: `probe` starts the launcher first and prepares the host side while it starts.
+/// lifeline: `probe` starts the launcher first and prepares the host side while it starts,
+/// and the launcher clones init in the meantime.
 @main
 enum ProbeLauncher {
     static func main() {
-        let spec: LaunchSpec
+        // Descriptors 0–2 become the target's stdio; every other one is marked close-on-exec
+        // before any fork, so no process below can leak one into the target.
+        _ = probe_close_range(3, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
+
+        // By hand, with no lifeline, the pipes made next would take its number.
+        var lifeline = stat()
+        guard fstat(LaunchSpec.lifelineFD, &lifeline) == 0, lifeline.st_mode & S_IFMT == S_IFSOCK else {
+            let message = "probe-launcher: no lifeline socket on fd \(LaunchSpec.lifelineFD). This program is started by `probe run`, not by hand.\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            exit(ExitCode.setupFailed)
+        }
+
+        // 1. Init first, before the spec: cloning six namespaces is the slowest step of a
+        //    launch, and `probe` is still preparing the host side. Init needs nothing from
+        //    the spec to exist; it waits for the spec on the sync pipe.
+        let start = Result { try InitStart() }
+        if case .success(let start) = start, start.pid == 0 { Launcher.runInit(start) }
+
+        // 2. The spec.
+        let body: [UInt8], spec: LaunchSpec
         do {
-            guard let arguments = try FileIO.readMessage(LaunchSpec.lifelineFD) else {
+            guard let message = try FileIO.readMessage(LaunchSpec.lifelineFD) else {
                 // The orchestrator gave up before sending a spec (its preparation failed).
                 exit(ExitCode.setupFailed)
             }
-            spec = try LaunchSpec(arguments: arguments)
+            body = message
+            spec = try LaunchSpec(arguments: LaunchSpec.arguments(fromMessageBody: body))
         } catch {
             // No report descriptor is known yet. Only a launcher run by hand, with no lifeline,
             // gets here: `probe` always sends a spec that parses.
@@ -37,7 +59,7 @@ enum ProbeLauncher {
         }
         let reporter = Reporter(fd: spec.reportFD)
         do {
-            try Launcher(spec: spec, reporter: reporter).launch()
+            try Launcher(spec: spec, reporter: reporter).launch(start.get(), specBody: body)
         } catch let error as LaunchError {
             reporter.fail(error)
         } catch {
@@ -51,58 +73,50 @@ struct Launcher {
     let spec: LaunchSpec
     let reporter: Reporter
 
-    func launch() throws {
-        // Nothing but the descriptors named in the spec may reach the target; mark every other
-        // one close-on-exec before any fork so no process below can leak it.
-        let named = [spec.seccompFD, spec.reportFD, LaunchSpec.lifelineFD, spec.channelFD].filter { $0 >= 0 }
-        _ = probe_close_range(UInt32(named.max()!) + 1, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
-        for fd in named { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-
-        // The compiled filter is read once, here, so the target only has to load it.
-        let filter = try FileIO.readAll(spec.seccompFD, stage: "seccomp")
-        guard !filter.isEmpty, filter.count % 8 == 0 else {
-            throw LaunchError("seccomp", "the compiled filter on fd \(spec.seccompFD) is empty or truncated")
-        }
-
-        // 1. cgroups first: every process created from here on is charged to them, so memory,
-        //    pids and CPU are measured for the whole tree, not just one process.
-        try joinCgroups()
-
-        // The handoff socket carries the target's seccomp listener to this process. Its other
-        // end is close-on-exec and, once init has forked, held by the target alone.
-        var handoff: [Int32] = [0, 0]
-        try check("seccomp", "socketpair", socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &handoff))
-
-        // 2. Init, in new namespaces. It waits on the sync pipe until its id maps exist.
-        let sync = try SyncPipe()
-        let parent = getpid()
-        let (child, namespaced) = try startInit()
-        if child == 0 {
-            close(handoff[0])
-            runInit(parent: parent, namespaced: namespaced, sync: sync, handoff: handoff[1], filter: filter)
-        }
-        close(handoff[1])
+    /// The launcher's part once the spec is known: init (cloned already, or forked now for a
+    /// degraded run) gets the spec and its id maps, then the launcher supervises.
+    func launch(_ start: InitStart, specBody: [UInt8]) throws -> Never {
+        var start = start
+        try completeStart(&start)
+        try start.sync.forward(specBody: specBody)
+        close(start.handoff[1])
         // Only the target writes to the channel; its end-of-file must come when the target's
         // tree is gone, so no launcher process keeps a copy longer than it must.
         if spec.channelFD >= 0 { close(spec.channelFD) }
         do {
-            if namespaced { try writeIDMaps(initPID: child) }
+            if start.namespaced { try writeIDMaps(initPID: start.pid) }
         } catch {
-            kill(child, SIGKILL)
+            kill(start.pid, SIGKILL)
             throw error
         }
-        sync.signalMapped()
-        var supervisor = Supervisor(spec: spec, reporter: reporter, child: child, handoff: handoff[0])
+        start.sync.signalMapped()
+        var supervisor = Supervisor(spec: spec, reporter: reporter, child: start.pid, handoff: start.handoff[0])
         supervisor.run()
     }
 
-    /// pid 1 of the new pid namespace: builds the filesystem, starts the target, reaps.
-    private func runInit(parent: pid_t, namespaced: Bool, sync: SyncPipe, handoff: Int32, filter: [UInt8]) -> Never {
+    /// pid 1 of the new pid namespace, from its clone: waits for the spec, joins the cgroups,
+    /// builds the filesystem, starts the target and reaps.
+    static func runInit(_ start: InitStart) -> Never {
+        // Without the parent nobody would supervise this sandbox; with no spec there is none.
+        guard probe_prctl(PROBE_PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0) == 0, getppid() == start.parent || getppid() == 0,
+              let spec = start.sync.receiveSpec() else { _exit(ExitCode.setupFailed) }
+        close(start.handoff[0])
+        Launcher(spec: spec, reporter: Reporter(fd: spec.reportFD)).runInit(start)
+    }
+
+    private func runInit(_ start: InitStart) -> Never {
         do {
-            try dieWithParent(parent)
-            try sync.waitForMaps()
+            // cgroups before any other process exists: everything init starts is charged to
+            // them, so memory, pids and CPU are measured for the whole tree.
+            try joinCgroups()
+            // The compiled filter is read once, here, so the target only has to load it.
+            let filter = try FileIO.readAll(spec.seccompFD, stage: "seccomp")
+            guard !filter.isEmpty, filter.count % 8 == 0 else {
+                throw LaunchError("seccomp", "the compiled filter on fd \(spec.seccompFD) is empty or truncated")
+            }
+            try start.sync.waitForMaps()
             var view: FilesystemView? = nil
-            if namespaced {
+            if start.namespaced {
                 try setUpNetwork()
                 try setUpHostname()
                 view = try buildFilesystem()
@@ -117,9 +131,9 @@ struct Launcher {
             let target = fork()
             try check("fork", "fork target", target)
             if target == 0 {
-                runTarget(view: view, handoff: handoff, filter: filter)
+                runTarget(view: view, handoff: start.handoff[1], filter: filter)
             }
-            close(handoff)
+            close(start.handoff[1])
             if spec.channelFD >= 0 { close(spec.channelFD) }
             reapUntilTargetExits(target)
         } catch let error as LaunchError {
@@ -162,13 +176,5 @@ struct Launcher {
         } catch {
             reporter.fail(LaunchError("launcher", "\(error)"))
         }
-    }
-
-    /// PR_SET_PDEATHSIG, then a check that the parent did not die before it took effect.
-    /// Seen from a new pid namespace the parent is outside it, and getppid() is 0.
-    private func dieWithParent(_ parent: pid_t) throws {
-        try check("pdeathsig", "prctl(PR_SET_PDEATHSIG)", probe_prctl(PROBE_PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0))
-        let seen = getppid()
-        if seen != parent && seen != 0 { _exit(ExitCode.setupFailed) }
     }
 }

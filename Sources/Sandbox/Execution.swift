@@ -13,7 +13,6 @@ struct Execution {
     }
 
     let configuration: SandboxConfiguration
-    let filter: CompiledFilter
     let launcherPath: String
     let handlesInterrupts: Bool
     /// When the runner began (loading the profile), for the timing breakdown.
@@ -25,15 +24,14 @@ struct Execution {
     /// How long output may keep flowing after the launcher has exited.
     private static let drainMillis = 2000
 
-    /// - Parameter prepare: the host side of the run (cgroups, work dir, the spec), undone
-    ///   when the run ends.
+    /// - Parameter prepare: the host side of the run (the filter, cgroups, work dir, the spec),
+    ///   undone when the run ends.
     func run(preparing prepare: () throws -> PreparedRun) throws -> Verdict {
         var pipes = try Pipes(channel: configuration.resultChannel)
         defer { pipes.closeAll() }
         let memfd = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
         guard memfd >= 0 else { throw SandboxError.system("memfd_create", errno: errno) }
         defer { close(memfd) }
-        _ = filter.bytes.withUnsafeBytes { write(memfd, $0.baseAddress, $0.count) }
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(devNull) }
 
@@ -43,9 +41,9 @@ struct Execution {
         var descriptors: [(Int32, Int32)] = [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (memfd, 3),
                            (pipes.report[1], 4), (pipes.lifeline[0], LaunchSpec.lifelineFD)]
         if configuration.resultChannel { descriptors.append((pipes.channel[1], SandboxRunner.channelDescriptor)) }
-        // The launcher starts first and waits on its lifeline for the spec. Its exec and
-        // runtime start-up (about half a millisecond) then overlap the preparation below, which
-        // it cannot need before it reads the spec: the cgroups it joins, the work dir it binds.
+        // The launcher starts first: its exec and runtime start-up, and its clone of init into
+        // new namespaces (together about a millisecond), overlap the preparation below, which
+        // neither needs before the spec arrives: the filter, the cgroups, the paths to bind.
         let launcher = try LauncherProcess.spawn(path: launcherPath, descriptors: descriptors)
         pipes.closeChildEnds()
         func abandon(_ error: Error) -> Error {
@@ -58,6 +56,8 @@ struct Execution {
         var prepared: PreparedRun
         do { prepared = try prepare() } catch { throw abandon(error) }
         defer { prepared.cleanUp() }
+        // The filter before the spec: init reads it once the spec has come.
+        _ = prepared.filter.bytes.withUnsafeBytes { write(memfd, $0.baseAddress, $0.count) }
         do { try pipes.send(prepared.spec.message) } catch { throw abandon(error) }
         let started = Clock.milliseconds()
         configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories))

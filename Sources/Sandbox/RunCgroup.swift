@@ -21,11 +21,11 @@ final class RunCgroup {
     private(set) var pidsProblem: String?
     private var emptied = false
 
-    /// What the launcher writes itself into. On v1 that is `tasks`: a thread moving itself
-    /// there skips the kernel's global threadgroup rwsem, whose first writer waits for an RCU
-    /// grace period (5–15 ms measured here, against 0.03 ms). The launcher is single-threaded,
-    /// so moving its one thread moves the whole process. v2 has no such file outside
-    /// threaded cgroups.
+    /// What the sandbox's init writes itself into. On v1 that is `tasks`: a thread moving
+    /// itself there skips the kernel's global threadgroup rwsem, whose first writer waits for
+    /// an RCU grace period (5–15 ms measured here, against 0.03 ms), as does moving any other
+    /// process. Init is single-threaded, so moving its one thread moves the whole process.
+    /// v2 has no such file outside threaded cgroups.
     var joinFiles: [String] { directories.map { $0 + (isV2[$0] == true ? "/cgroup.procs" : "/tasks") } }
     var limitsMemory: Bool { memoryDir != nil }
     var limitsPids: Bool { pidsDir != nil }

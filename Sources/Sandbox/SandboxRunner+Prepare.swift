@@ -4,6 +4,8 @@ import SandboxSpec
 /// Everything set up on the host before the launcher starts, and undone after the run.
 struct PreparedRun {
     var spec: LaunchSpec
+    /// The profile's compiled filter, for the launcher's memfd.
+    var filter: CompiledFilter
     var cgroup: RunCgroup
     var missingLayers: [Layer: String]
     var handedOver: [(path: String, uid: uid_t, gid: gid_t)]
@@ -18,7 +20,9 @@ struct PreparedRun {
 }
 
 extension SandboxRunner {
-    func prepare(_ c: SandboxConfiguration, filter: CompiledFilter) throws -> PreparedRun {
+    func prepare(_ c: SandboxConfiguration) throws -> PreparedRun {
+        let path = profilePath(c.profile)
+        let filter = try filterCache?.filter(forProfileAt: path) ?? SeccompProfile.load(path: path).compile()
         let cwd = currentDirectory()
         let command = try CommandResolver.resolve(c.command[0], searchPath: getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin", cwd: cwd)
         let readOnly = try c.readOnlyPaths.map { try checkedPath($0, flag: "--ro", cwd: cwd) }
@@ -45,7 +49,7 @@ extension SandboxRunner {
             spec.sandboxGID = 0
         }
 
-        var prepared = PreparedRun(spec: spec, cgroup: RunCgroup(layout: .current(), memoryBytes: c.memoryMiB << 20, pids: c.pids + Self.launcherProcesses),
+        var prepared = PreparedRun(spec: spec, filter: filter, cgroup: RunCgroup(layout: .current(), memoryBytes: c.memoryMiB << 20, pids: c.pids + Self.launcherProcesses),
                                    missingLayers: [:], handedOver: [])
         do {
             try applyCgroupPolicy(&prepared, c)
@@ -76,8 +80,8 @@ extension SandboxRunner {
     /// The channel's number in the launcher, after its fixed descriptors 0–5.
     static let channelDescriptor: Int32 = 6
 
-    /// The launcher's own processes (launcher, init) are in the cgroup too.
-    static let launcherProcesses: UInt64 = 2
+    /// The launcher's init is in the cgroup too (the launcher itself stays outside).
+    static let launcherProcesses: UInt64 = 1
 
     private func applyCgroupPolicy(_ prepared: inout PreparedRun, _ c: SandboxConfiguration) throws {
         for (layer, problem) in [(Layer.cgroupMemory, prepared.cgroup.memoryProblem), (.cgroupPids, prepared.cgroup.pidsProblem)] {

@@ -27,11 +27,9 @@ public struct SandboxRunner: Sendable {
     public func run(_ configuration: SandboxConfiguration) throws -> Verdict {
         let began = Clock.milliseconds()
         try configuration.validate()
-        let path = profilePath(configuration.profile)
-        let filter = try filterCache?.filter(forProfileAt: path) ?? SeccompProfile.load(path: path).compile()
-        return try Execution(configuration: configuration, filter: filter, launcherPath: launcherPath,
+        return try Execution(configuration: configuration, launcherPath: launcherPath,
                              handlesInterrupts: handlesInterrupts, preparedSince: began)
-            .run { try prepare(configuration, filter: filter) }
+            .run { try prepare(configuration) }
     }
 
     /// `pytest` → `<Sandboxes>/pytest.json`; anything with a slash or `.json` is a path.

@@ -7,8 +7,8 @@
 /// hand rather than with swift-argument-parser: these arguments are written only by `probe`,
 /// and the parser's start-up cost (~1.8 ms) would be paid on every sandboxed launch.
 public struct LaunchSpec: Equatable, Sendable {
-    /// Files the launcher writes `0` (itself) into before it creates any process: a v1
-    /// hierarchy's `tasks`, or a v2 cgroup's `cgroup.procs`.
+    /// Files init writes `0` (itself) into before it starts any process: a v1 hierarchy's
+    /// `tasks`, or a v2 cgroup's `cgroup.procs`.
     public var cgroupJoinFiles: [String] = []
     /// Lines for the child's `/proc/PID/uid_map` and `gid_map`, written by the launcher from
     /// outside the new user namespace.
@@ -159,12 +159,17 @@ extension LaunchSpec {
             body += argument.utf8
             body.append(0)
         }
-        return Array("\(body.count)\n".utf8) + body
+        return Self.message(body: body)
     }
 
     /// The largest body a launcher accepts: far above any real spec, low enough that a
     /// corrupt header cannot make it allocate without bound.
     public static let maximumMessageBody = 16 << 20
+
+    /// A message with `body`: its byte count and a newline, then the body.
+    public static func message(body: [UInt8]) -> [UInt8] {
+        Array("\(body.count)\n".utf8) + body
+    }
 
     /// The body's byte count from a message's header, the digits before its newline.
     public static func bodyLength(fromHeader header: [UInt8]) throws -> Int {

@@ -15,10 +15,9 @@ struct ExecutionTests {
 
     @Test func aFailedPreparationReapsTheLauncherItStarted() throws {
         struct PreparationFailed: Error {}
-        let profile = ProbeProcess.repository.appendingPathComponent("Sandboxes/pytest.json").path
         var configuration = SandboxConfiguration()
         configuration.command = ["/bin/true"]
-        let execution = Execution(configuration: configuration, filter: try SeccompProfile.load(path: profile).compile(),
+        let execution = Execution(configuration: configuration,
                                   launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
                                   handlesInterrupts: false, preparedSince: 0)
         let before = try children()
@@ -33,5 +32,15 @@ struct ExecutionTests {
         #expect(started.count == 1)
         // Reaped: not even a zombie is left, and kill(2) would find a zombie.
         #expect(kill(launcher, 0) == -1 && errno == ESRCH)
+    }
+
+    /// The launcher clones init before it reads its lifeline; run by hand, with no lifeline on
+    /// its descriptor, it must say so and exit, not block reading a pipe of its own that took
+    /// the lifeline's number.
+    @Test func aLauncherStartedByHandSaysSoAndExits() throws {
+        let launcher = ProbeProcess.binaries.appendingPathComponent("probe-launcher").path
+        let (code, _, stderr) = try ProbeProcess.execute(["/usr/bin/timeout", "20", launcher])
+        #expect(code == 125)
+        #expect(stderr.contains("no lifeline socket on fd 5"))
     }
 }
