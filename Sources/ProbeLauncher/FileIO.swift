@@ -82,7 +82,7 @@ enum FileIO {
     static func mkdirs(_ path: String, stage: String) throws {
         var prefix = ""
         for component in path.split(separator: "/") {
-            prefix += "/" + component
+            prefix += "/" + String(component)
             if mkdir(prefix, 0o755) < 0 && errno != EEXIST {
                 throw LaunchError.errno(stage, "mkdir \(prefix)")
             }

@@ -15,6 +15,8 @@ extension Launcher {
             }
             try check("rlimits", "setrlimit(\(limit.argument))", probe_setrlimit(resource, limit.soft, limit.hard))
         }
-        reporter.layer(.rlimits, applied: true, spec.limits.map(\.argument).joined(separator: " "))
+        var applied = ""
+        for limit in spec.limits { applied += (applied.isEmpty ? "" : " ") + limit.argument }
+        reporter.layer(.rlimits, applied: true, applied)
     }
 }

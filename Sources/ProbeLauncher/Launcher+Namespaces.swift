@@ -44,7 +44,7 @@ extension Launcher {
     /// Reports the namespaces. Without them (refused, and degraded runs allowed) init is a
     /// plain fork, made now that the spec says whether that is allowed.
     func completeStart(_ start: inout InitStart) throws {
-        let layers = InitStart.namespaces.map(\.0)
+        let layers = InitStart.namespaces.map { $0.0 }
         guard let error = start.cloneError else {
             reporter.layers(layers, applied: true)
             return

@@ -38,8 +38,15 @@ enum ProbeLauncher {
         // 1. Init first, before the spec: cloning six namespaces is the slowest step of a
         //    launch, and `probe` is still preparing the host side. Init needs nothing from
         //    the spec to exist; it waits for the spec on the sync pipe.
-        let start = Result { try InitStart() }
-        if case .success(let start) = start, start.pid == 0 { Launcher.runInit(start) }
+        //    (An optional and an error, not a Result: that generic type's first use would
+        //    cost each process a runtime scan of every protocol conformance.)
+        var startError: LaunchError?
+        let start: InitStart?
+        do { start = try InitStart() } catch {
+            start = nil
+            startError = error as? LaunchError ?? LaunchError("launcher", "\(error)")
+        }
+        if let start, start.pid == 0 { Launcher.runInit(start) }
 
         // 2. The spec.
         let body: [UInt8], spec: LaunchSpec
@@ -59,7 +66,8 @@ enum ProbeLauncher {
         }
         let reporter = Reporter(fd: spec.reportFD)
         do {
-            try Launcher(spec: spec, reporter: reporter).launch(start.get(), specBody: body)
+            guard let start else { throw startError ?? LaunchError("launcher", "init could not be started") }
+            try Launcher(spec: spec, reporter: reporter).launch(start, specBody: body)
         } catch let error as LaunchError {
             reporter.fail(error)
         } catch {

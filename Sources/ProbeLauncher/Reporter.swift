@@ -18,7 +18,8 @@ struct Reporter {
     /// Several layers in one write(2): each wakes the orchestrator, and these are on the
     /// critical path of the launch. Well under PIPE_BUF, so still never interleaved.
     func layers(_ layers: [Layer], applied: Bool, _ reason: String = "") {
-        let lines = layers.map { ReportRecord.layer($0, applied: applied, reason: reason).line }.joined()
+        var lines = ""
+        for layer in layers { lines += ReportRecord.layer(layer, applied: applied, reason: reason).line }
         _ = lines.withCString { write(fd, $0, strlen($0)) }
     }
 

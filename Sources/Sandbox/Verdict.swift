@@ -65,13 +65,15 @@ public struct Verdict: Equatable, Sendable {
 
     /// The one-line human summary printed on stderr without `--json`.
     public var summary: String {
-        var parts = ["probe: \(status.rawValue)"]
-        if let exitCode { parts.append("exit \(exitCode)") }
-        if let signal { parts.append("signal \(signal)") }
-        parts.append("cpu \(cpuUserMS + cpuSysMS) ms, wall \(wallMS) ms, peak \(peakMemoryKiB) KiB")
+        // Concatenated, not joined: joined(separator:) would cost this one-line summary a
+        // runtime conformance lookup, a scan of every conformance in this static binary.
+        var text = "probe: \(status.rawValue)"
+        if let exitCode { text += "; exit \(exitCode)" }
+        if let signal { text += "; signal \(signal)" }
+        text += "; cpu \(cpuUserMS + cpuSysMS) ms, wall \(wallMS) ms, peak \(peakMemoryKiB) KiB"
         let missing = Layer.allCases.filter { layers[$0] != true }
-        if !missing.isEmpty { parts.append("missing layers: " + missing.map(\.rawValue).joined(separator: ", ")) }
-        return parts.joined(separator: "; ") + " (\(reason))"
+        for (index, layer) in missing.enumerated() { text += (index == 0 ? "; missing layers: " : ", ") + layer.rawValue }
+        return text + " (\(reason))"
     }
 }
 

@@ -184,6 +184,14 @@ extension LaunchSpec {
     /// The arguments in a message's body.
     public static func arguments(fromMessageBody body: [UInt8]) throws -> [String] {
         guard body.last == 0 else { throw ParseError(description: "the spec's last argument has no terminating NUL") }
-        return body.dropLast().split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        // A plain loop over the bytes: the launcher parses this on every launch, and split's
+        // generic slices cost a runtime type lookup each in a static binary.
+        var arguments: [String] = []
+        var start = 0
+        for (index, byte) in body.enumerated() where byte == 0 {
+            arguments.append(String(decoding: body[start..<index], as: UTF8.self))
+            start = index + 1
+        }
+        return arguments
     }
 }

@@ -33,7 +33,7 @@ public enum ReportRecord: Equatable, Sendable {
     public init?(line: Substring) {
         let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard let kind = words.first else { return nil }
-        let rest = words.count > 1 ? words[1...].joined(separator: " ") : ""
+        let rest = line.firstIndex(of: " ").map { line[line.index(after: $0)...] } ?? ""
         switch kind {
         case "layer":
             let parts = rest.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
@@ -61,7 +61,10 @@ public enum ReportRecord: Equatable, Sendable {
         }
     }
 
+    /// At most 1 KiB of `text` on one line, so that a record stays well under PIPE_BUF.
+    /// (Bytes, not characters: the same bound for any script. A character cut in two is
+    /// decoded as U+FFFD.)
     private static func oneLine(_ text: String) -> String {
-        String(text.map { $0 == "\n" ? " " : $0 }.prefix(1024))
+        String(decoding: text.utf8.prefix(1024).map { $0 == 0x0a ? 0x20 : $0 }, as: UTF8.self)
     }
 }
