@@ -17,8 +17,15 @@ public struct Probe: ParsableCommand {
 
     public static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == RunCommand.configuration.commandName, let run = RunCommand.FastPath(arguments.dropFirst()) {
-            finish(RunCommand.self) { try RunCommand.execute(run.configuration, json: run.json) }
+        if arguments.first == RunCommand.configuration.commandName {
+            // The launcher first: its start-up and its clone of init overlap reading the
+            // command line, the profile and the host side. Unused, it is abandoned.
+            let runner = try? RunCommand.runner()
+            let started = try? runner?.startLauncher()
+            if let runner, let run = RunCommand.FastPath(arguments.dropFirst()) {
+                finish(RunCommand.self) { try RunCommand.execute(run.configuration, json: run.json, runner: runner, started: started) }
+            }
+            started?.abandon()
         }
         var command: ParsableCommand
         do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }

@@ -30,16 +30,23 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        try Self.execute(sandbox.configuration(command: command), json: json)
+        try Self.execute(sandbox.configuration(command: command), json: json, runner: Self.runner())
     }
 
-    /// Runs one configuration and exits with its verdict; shared with the launch fast path.
-    static func execute(_ configuration: SandboxConfiguration, json: Bool) throws -> Never {
+    /// The runner `probe run` uses: it kills the sandbox on SIGINT, SIGTERM or SIGHUP.
+    static func runner() throws -> SandboxRunner {
         var runner = SandboxRunner(launcherPath: try Locations.launcher(), sandboxesDirectory: try Locations.sandboxes())
         runner.handlesInterrupts = true
+        return runner
+    }
+
+    /// Runs one configuration and exits with its verdict; shared with the launch fast path,
+    /// which passes the launcher it started.
+    static func execute(_ configuration: SandboxConfiguration, json: Bool, runner: SandboxRunner,
+                        started: StartedLauncher? = nil) throws -> Never {
         let verdict: Verdict
         do {
-            verdict = try runner.run(configuration)
+            verdict = try runner.run(configuration, started: started)
         } catch let error as SandboxError where error.kind == .invalidProfile || error.kind == .invalidConfiguration {
             throw ValidationError(error.message)
         } catch let error as SandboxError {

@@ -38,6 +38,14 @@ struct InitStart {
         pid = probe_clone_namespaces(Self.namespaces.reduce(0) { $0 | $1.1 })
         cloneError = pid < 0 ? LaunchError.errno("namespaces", "clone(user, mount, pid, net, ipc, uts)") : nil
     }
+
+    /// In the launcher: kills init, which has no target yet, and reaps it.
+    func stop() {
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
 }
 
 extension Launcher {

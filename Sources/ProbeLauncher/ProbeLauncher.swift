@@ -48,18 +48,20 @@ enum ProbeLauncher {
         }
         if let start, start.pid == 0 { Launcher.runInit(start) }
 
-        // 2. The spec.
+        // 2. The spec. Without one, init is stopped and reaped here, so that nothing is left
+        //    for the orchestrator, which waits for this process alone.
         let body: [UInt8], spec: LaunchSpec
         do {
             guard let message = try FileIO.readMessage(LaunchSpec.lifelineFD) else {
                 // The orchestrator gave up before sending a spec (its preparation failed).
+                start?.stop()
                 exit(ExitCode.setupFailed)
             }
             body = message
             spec = try LaunchSpec(arguments: LaunchSpec.arguments(fromMessageBody: body))
         } catch {
-            // No report descriptor is known yet. Only a launcher run by hand, with no lifeline,
-            // gets here: `probe` always sends a spec that parses.
+            // No report descriptor is known yet: `probe` always sends a spec that parses.
+            start?.stop()
             let message = "probe-launcher: \(error). This program is started by `probe run`, not by hand.\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
             exit(ExitCode.setupFailed)
@@ -94,7 +96,7 @@ struct Launcher {
         do {
             if start.namespaced { try writeIDMaps(initPID: start.pid) }
         } catch {
-            kill(start.pid, SIGKILL)
+            start.stop()
             throw error
         }
         start.sync.signalMapped()

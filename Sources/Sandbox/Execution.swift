@@ -24,41 +24,32 @@ struct Execution {
     /// How long output may keep flowing after the launcher has exited.
     private static let drainMillis = 2000
 
-    /// - Parameter prepare: the host side of the run (the filter, cgroups, work dir, the spec),
-    ///   undone when the run ends.
-    func run(preparing prepare: () throws -> PreparedRun) throws -> Verdict {
-        var pipes = try Pipes(channel: configuration.resultChannel)
-        defer { pipes.closeAll() }
-        let memfd = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
-        guard memfd >= 0 else { throw SandboxError.system("memfd_create", errno: errno) }
-        defer { close(memfd) }
-        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        defer { close(devNull) }
-
-        let signals = handlesInterrupts ? try InterruptSignals() : nil
-        defer { signals?.restore() }
-
-        var descriptors: [(Int32, Int32)] = [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (memfd, 3),
-                           (pipes.report[1], 4), (pipes.lifeline[0], LaunchSpec.lifelineFD)]
-        if configuration.resultChannel { descriptors.append((pipes.channel[1], SandboxRunner.channelDescriptor)) }
-        // The launcher starts first: its exec and runtime start-up, and its clone of init into
-        // new namespaces (together about a millisecond), overlap the preparation below, which
-        // neither needs before the spec arrives: the filter, the cgroups, the paths to bind.
-        let launcher = try LauncherProcess.spawn(path: launcherPath, descriptors: descriptors)
-        pipes.closeChildEnds()
+    /// - Parameters:
+    ///   - started: the launcher, when the caller started it already; otherwise one is
+    ///     started here, before the preparation, which its start-up then overlaps.
+    ///   - prepare: the host side of the run (the filter, cgroups, work dir, the spec),
+    ///     undone when the run ends.
+    func run(started: StartedLauncher? = nil, preparing prepare: () throws -> PreparedRun) throws -> Verdict {
+        let start = try started ?? StartedLauncher(path: launcherPath, resultChannel: configuration.resultChannel)
+        defer { start.finish() }
+        let launcher = start.process
         func abandon(_ error: Error) -> Error {
-            // A launcher that never gets its spec exits at end-of-file; it is reaped either way.
-            pipes.closeAll()
-            launcher.killGroup()
-            _ = launcher.wait()
+            start.abandon()
             return error
         }
+        guard start.resultChannel == configuration.resultChannel else {
+            throw abandon(SandboxError(.invalidConfiguration, "the launcher was started \(start.resultChannel ? "with" : "without") a result channel, and the run \(configuration.resultChannel ? "has" : "has none")"))
+        }
+        let signals: InterruptSignals?
+        do { signals = handlesInterrupts ? try InterruptSignals() : nil } catch { throw abandon(error) }
+        defer { signals?.restore() }
+
         var prepared: PreparedRun
         do { prepared = try prepare() } catch { throw abandon(error) }
         defer { prepared.cleanUp() }
         // The filter before the spec: init reads it once the spec has come.
-        _ = prepared.filter.bytes.withUnsafeBytes { write(memfd, $0.baseAddress, $0.count) }
-        do { try pipes.send(prepared.spec.message) } catch { throw abandon(error) }
+        _ = prepared.filter.bytes.withUnsafeBytes { write(start.filterFD, $0.baseAddress, $0.count) }
+        do { try start.pipes.send(prepared.spec.message) } catch { throw abandon(error) }
         let started = Clock.milliseconds()
         configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories))
 
@@ -73,7 +64,7 @@ struct Execution {
         let wallDeadline = started + UInt64(configuration.wallTimeSeconds * 1000)
         let cpuLimitMicros = UInt64(configuration.cpuTimeSeconds * 1_000_000)
         // From here the run loop owns the read ends: stdout, stderr, report, channel (or -1).
-        var open = pipes.takeReadEnds()
+        var open = start.pipes.takeReadEnds()
         defer { for fd in open where fd >= 0 { close(fd) } }
         var loopError: SandboxError?
         var cpuCheckedAt: UInt64 = 0
@@ -163,7 +154,7 @@ struct Execution {
 }
 
 /// The descriptors between `probe` and the launcher.
-private struct Pipes {
+struct Pipes {
     var stdout: [Int32] = [-1, -1], stderr: [Int32] = [-1, -1], report: [Int32] = [-1, -1], channel: [Int32] = [-1, -1]
     /// A stream socket: the spec goes to the launcher on it first (with MSG_NOSIGNAL, so a
     /// launcher that died cannot take `probe` down with SIGPIPE); then, when `probe` dies, the
@@ -255,7 +246,7 @@ enum Clock {
 }
 
 /// SIGINT, SIGTERM and SIGHUP, blocked and read from a signalfd while a run is in progress.
-private struct InterruptSignals {
+struct InterruptSignals {
     static let numbers: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     let fd: Int32
     private var previous = sigset_t()

@@ -24,12 +24,23 @@ public struct SandboxRunner: Sendable {
         self.sandboxesDirectory = sandboxesDirectory
     }
 
-    public func run(_ configuration: SandboxConfiguration) throws -> Verdict {
+    /// - Parameter started: a launcher from ``startLauncher(resultChannel:)``, used (or, when
+    ///   the configuration is invalid, abandoned) by this run.
+    public func run(_ configuration: SandboxConfiguration, started: StartedLauncher? = nil) throws -> Verdict {
         let began = Clock.milliseconds()
-        try configuration.validate()
+        do { try configuration.validate() } catch {
+            started?.abandon()
+            throw error
+        }
         return try Execution(configuration: configuration, launcherPath: launcherPath,
                              handlesInterrupts: handlesInterrupts, preparedSince: began)
-            .run { try prepare(configuration) }
+            .run(started: started) { try prepare(configuration) }
+    }
+
+    /// Starts a launcher ahead of a run, for a caller with work to do before it has the run's
+    /// configuration; pass it to ``run(_:started:)``, or abandon it.
+    public func startLauncher(resultChannel: Bool = false) throws -> StartedLauncher {
+        try StartedLauncher(path: launcherPath, resultChannel: resultChannel)
     }
 
     /// `pytest` → `<Sandboxes>/pytest.json`; anything with a slash or `.json` is a path.

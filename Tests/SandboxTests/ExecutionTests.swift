@@ -43,4 +43,35 @@ struct ExecutionTests {
         #expect(code == 125)
         #expect(stderr.contains("no lifeline socket on fd 5"))
     }
+
+    /// `probe run` starts its launcher before it reads its command line; a start that is
+    /// never used must leave nothing behind: not the launcher, not the init it has cloned
+    /// (which shares the launcher's process group).
+    @Test func anAbandonedStartLeavesNoProcess() throws {
+        let runner = SandboxRunner(launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
+                                   sandboxesDirectory: ProbeProcess.repository.appendingPathComponent("Sandboxes").path)
+        let before = try children()
+        let started = try runner.startLauncher()
+        let launcher = try #require(try children().subtracting(before).first, "no launcher was started")
+        // Give the launcher time to clone its init, which then waits for a spec that never comes.
+        usleep(50_000)
+        started.abandon()
+        #expect(kill(launcher, 0) == -1 && errno == ESRCH)
+        // Init too, at once: the launcher reaps it before exiting. (Killed with its parent,
+        // it would linger as an orphan until the host's init got round to reaping it.)
+        #expect(kill(-launcher, 0) == -1 && errno == ESRCH, "a process of the launcher's group is left")
+    }
+
+    /// A configuration that does not validate abandons the launcher it was given.
+    @Test func anInvalidRunAbandonsTheLauncherItWasGiven() throws {
+        let runner = SandboxRunner(launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
+                                   sandboxesDirectory: ProbeProcess.repository.appendingPathComponent("Sandboxes").path)
+        let before = try children()
+        let started = try runner.startLauncher()
+        let launcher = try #require(try children().subtracting(before).first, "no launcher was started")
+        var configuration = SandboxConfiguration()
+        configuration.command = []
+        #expect(throws: SandboxError.self) { try runner.run(configuration, started: started) }
+        #expect(kill(launcher, 0) == -1 && errno == ESRCH)
+    }
 }
