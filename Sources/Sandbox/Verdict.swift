@@ -40,7 +40,7 @@ public struct Verdict: Equatable, Sendable {
     public var peakMemoryKiB: UInt64
     public var blockedSyscalls: [BlockedSyscall]
     /// Every layer, applied or not.
-    public var layers: [Layer: Bool]
+    public var layers: LayerStates
     /// Why a layer is missing, for each layer that is.
     public var missingLayers: [Layer: String]
     public var setupError: SetupFailure?
@@ -116,7 +116,7 @@ extension Verdict {
     /// The verdict for a sandbox that failed before the launcher started.
     public static func setupFailure(stage: String, message: String) -> Verdict {
         Verdict(status: .setupError, reason: message, exitCode: nil, signal: nil, cpuUserMS: 0, cpuSysMS: 0, wallMS: 0,
-                peakMemoryKiB: 0, blockedSyscalls: [], layers: [:], missingLayers: [:],
+                peakMemoryKiB: 0, blockedSyscalls: [], layers: LayerStates(), missingLayers: [:],
                 setupError: SetupFailure(stage: stage, message: message), stdout: "", stderr: "",
                 stdoutTruncated: false, stderrTruncated: false, accountingIsWholeTree: false,
                 timing: Timing(prepare: 0, setup: 0, target: 0, teardown: 0))

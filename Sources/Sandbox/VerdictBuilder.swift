@@ -16,7 +16,7 @@ struct VerdictBuilder {
     let output: OutputCapture
 
     func build() -> Verdict {
-        var layers: [Layer: Bool] = [:]
+        var layers = LayerStates()
         var missing = prepared.missingLayers
         var setupError: Verdict.SetupFailure?
         var exitStatus: Int32?

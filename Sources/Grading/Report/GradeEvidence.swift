@@ -64,7 +64,7 @@ struct GradeEvidence {
             dimensions: dimensions, integrity: integrity, codeQuality: quality,
             judgment: audience == .grader ? judgment : judgment?.redactedForCandidate(), probes: audience == .grader ? probes : probes.map(\.redactedForCandidate), tooling: tooling,
             sandbox: .init(profile: manifest.sandbox.profile,
-                           layers: Dictionary(uniqueKeysWithValues: (run?.verdict.layers ?? [:]).map { ($0.key.rawValue, $0.value) })),
+                           layers: run?.verdict.layers.reported ?? [:]),
             timing: .init(startedAt: startedAt, wallMS: wallMS, testsMS: run?.wallMS ?? 0, codeQualityMS: qualityMS,
                           probesMS: probesMS, intakeMS: intakeMS, judgmentMS: judgmentMS))
         report.rescore()
