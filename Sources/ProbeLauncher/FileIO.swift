@@ -11,9 +11,20 @@ enum FileIO {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], stage: String, what: String) throws {
+        try transferAll(fd, bytes, stage: stage, what: what) { Glibc.write(fd, $0, $1) }
+    }
+
+    /// Sends all of `bytes` on a socket with MSG_NOSIGNAL: a peer that has gone is an EPIPE
+    /// error, never a SIGPIPE.
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8], stage: String, what: String) throws {
+        try transferAll(fd, bytes, stage: stage, what: what) { Glibc.send(fd, $0, $1, Int32(MSG_NOSIGNAL)) }
+    }
+
+    private static func transferAll(_ fd: Int32, _ bytes: [UInt8], stage: String, what: String,
+                                    _ transfer: (UnsafeRawPointer?, Int) -> Int) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[offset...].withUnsafeBytes { transfer($0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             try check(stage, what, Int32(n < 0 ? -1 : 0))
             offset += n
@@ -72,11 +83,6 @@ enum FileIO {
             if n < 0 && errno == EINTR { continue }
             return nil
         }
-    }
-
-    static func writeByte(_ fd: Int32, _ byte: UInt8) {
-        var value = byte
-        while Glibc.write(fd, &value, 1) < 0 && errno == EINTR {}
     }
 
     static func mkdirs(_ path: String, stage: String) throws {

@@ -39,7 +39,7 @@ struct InitStart {
         cloneError = pid < 0 ? LaunchError.errno("namespaces", "clone(user, mount, pid, net, ipc, uts)") : nil
     }
 
-    /// In the launcher: kills init, which has no target yet, and reaps it.
+    /// In the launcher: kills init, and with it its pid namespace, and reaps it.
     func stop() {
         guard pid > 0 else { return }
         kill(pid, SIGKILL)
@@ -64,11 +64,14 @@ extension Launcher {
         if start.pid == 0 { Launcher.runInit(start) }
     }
 
-    /// Moves init into the run's cgroups by writing `0` ("the caller") into each join file.
-    /// This relies on init being single-threaded: on v1 the file is `tasks`, which moves only
-    /// the calling thread. The orchestrator created the cgroups and decided whether they are
-    /// required; a failure to join is always fatal, because accounting for half the tree
-    /// would be worse than none.
+    /// Moves the calling process into the run's cgroups by writing `0` ("the caller") into
+    /// each join file: init before it starts the target, and the launcher, which answers the
+    /// target's refused syscalls. Both are single-threaded, which this relies on: on v1 the
+    /// file is `tasks`, which moves only the calling thread. Init writes from inside its new
+    /// user namespace, so the files must be writable by the kernel uid it keeps (the caller's:
+    /// `probe` creates them, so they are). The orchestrator created the cgroups and decided
+    /// whether they are required; a failure to join is always fatal, because accounting for
+    /// half the tree would be worse than none.
     func joinCgroups() throws {
         for file in spec.cgroupJoinFiles {
             try FileIO.write(file, "0", stage: "cgroup")

@@ -11,13 +11,14 @@ import SandboxSpec
 ///
 /// Three processes take part:
 ///
-///     launcher  (host namespaces)  writes the id maps, supervises seccomp
+///     launcher  (host namespaces)  writes the id maps, joins the cgroups, supervises seccomp
 ///      └ init   (new namespaces, pid 1)  joins the cgroups, builds the filesystem, reaps,
 ///         │                              reports the target's status
 ///         └ target                       limits, Landlock, no_new_privs, uid, seccomp, execve
 ///
-/// Every failure before execve is reported on the report descriptor as a `setup-error`
-/// record, which the target can never write to. The spec, a ``LaunchSpec``, arrives on the
+/// The steps are numbered as in the README's "How the sandbox is built". Every failure before
+/// execve is reported on the report descriptor as a `setup-error` record, which the target
+/// can never write to. The spec, a ``LaunchSpec``, arrives on the
 /// lifeline: `probe` starts the launcher first and prepares the host side while it starts,
 /// and the launcher clones init in the meantime.
 @main
@@ -25,19 +26,17 @@ enum ProbeLauncher {
     static func main() {
         // Descriptors 0–2 become the target's stdio; every other one is marked close-on-exec
         // before any fork, so no process below can leak one into the target.
-        _ = probe_close_range(3, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC))
+        markDescriptorsCloseOnExec()
 
         // By hand, with no lifeline, the pipes made next would take its number.
         var lifeline = stat()
         guard fstat(LaunchSpec.lifelineFD, &lifeline) == 0, lifeline.st_mode & S_IFMT == S_IFSOCK else {
-            let message = "probe-launcher: no lifeline socket on fd \(LaunchSpec.lifelineFD). This program is started by `probe run`, not by hand.\n"
-            _ = message.withCString { write(2, $0, strlen($0)) }
-            exit(ExitCode.setupFailed)
+            exitStartedByHand("no lifeline socket on fd \(LaunchSpec.lifelineFD)")
         }
 
-        // 1. Init first, before the spec: cloning six namespaces is the slowest step of a
-        //    launch, and `probe` is still preparing the host side. Init needs nothing from
-        //    the spec to exist; it waits for the spec on the sync pipe.
+        // 1. Namespaces, with init, before the spec: cloning six namespaces is the slowest
+        //    step of a launch, and `probe` is still preparing the host side. Init needs
+        //    nothing from the spec to exist; it waits for the spec on the sync pipe.
         //    (An optional and an error, not a Result: that generic type's first use would
         //    cost each process a runtime scan of every protocol conformance.)
         var startError: LaunchError?
@@ -48,8 +47,8 @@ enum ProbeLauncher {
         }
         if let start, start.pid == 0 { Launcher.runInit(start) }
 
-        // 2. The spec. Without one, init is stopped and reaped here, so that nothing is left
-        //    for the orchestrator, which waits for this process alone.
+        // Then the spec. Without one, init is stopped and reaped here, so that nothing is
+        // left for the orchestrator, which waits for this process alone.
         let body: [UInt8], spec: LaunchSpec
         do {
             guard let message = try FileIO.readMessage(LaunchSpec.lifelineFD) else {
@@ -58,23 +57,36 @@ enum ProbeLauncher {
                 exit(ExitCode.setupFailed)
             }
             body = message
-            spec = try LaunchSpec(arguments: LaunchSpec.arguments(fromMessageBody: body))
+            spec = try LaunchSpec(messageBody: body)
         } catch {
             // No report descriptor is known yet: `probe` always sends a spec that parses.
             start?.stop()
-            let message = "probe-launcher: \(error). This program is started by `probe run`, not by hand.\n"
-            _ = message.withCString { write(2, $0, strlen($0)) }
-            exit(ExitCode.setupFailed)
+            exitStartedByHand("\(error)")
         }
         let reporter = Reporter(fd: spec.reportFD)
+        guard let start else { reporter.fail(startError ?? LaunchError("launcher", "init could not be started")) }
         do {
-            guard let start else { throw startError ?? LaunchError("launcher", "init could not be started") }
             try Launcher(spec: spec, reporter: reporter).launch(start, specBody: body)
-        } catch let error as LaunchError {
-            reporter.fail(error)
         } catch {
-            reporter.fail(LaunchError("launcher", "\(error)"))
+            // Init waits for a spec or its id maps: stop it, so the run ends with this report.
+            start.stop()
+            reporter.fail(error as? LaunchError ?? LaunchError("launcher", "\(error)"))
         }
+    }
+
+    /// close_range(2) with CLOSE_RANGE_CLOEXEC (Linux 5.11), or one fcntl(2) per possible
+    /// descriptor where the kernel lacks it.
+    private static func markDescriptorsCloseOnExec() {
+        if probe_close_range(3, ~0, UInt32(PROBE_CLOSE_RANGE_CLOEXEC)) == 0 { return }
+        // The soft RLIMIT_NOFILE bounds the descriptors this process can hold.
+        let last = Int32(clamping: min(sysconf(Int32(_SC_OPEN_MAX)), 1 << 20))
+        for fd in 3..<max(last, 3) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    }
+
+    private static func exitStartedByHand(_ reason: String) -> Never {
+        let message = "probe-launcher: \(reason). This program is started by `probe run`, not by hand.\n"
+        _ = message.withCString { write(2, $0, strlen($0)) }
+        exit(ExitCode.setupFailed)
     }
 }
 
@@ -84,7 +96,9 @@ struct Launcher {
     let reporter: Reporter
 
     /// The launcher's part once the spec is known: init (cloned already, or forked now for a
-    /// degraded run) gets the spec and its id maps, then the launcher supervises.
+    /// degraded run) gets the spec and its id maps; the launcher joins the cgroups too (it
+    /// answers the target's refused syscalls, work the run should be charged for), then
+    /// supervises.
     func launch(_ start: InitStart, specBody: [UInt8]) throws -> Never {
         var start = start
         try completeStart(&start)
@@ -93,31 +107,35 @@ struct Launcher {
         // Only the target writes to the channel; its end-of-file must come when the target's
         // tree is gone, so no launcher process keeps a copy longer than it must.
         if spec.channelFD >= 0 { close(spec.channelFD) }
-        do {
-            if start.namespaced { try writeIDMaps(initPID: start.pid) }
-        } catch {
-            start.stop()
-            throw error
-        }
-        start.sync.signalMapped()
+        if start.namespaced { try writeIDMaps(initPID: start.pid) }
+        try start.sync.signalMapped()
+        try joinCgroups()
         var supervisor = Supervisor(spec: spec, reporter: reporter, child: start.pid, handoff: start.handoff[0])
         supervisor.run()
     }
 
-    /// pid 1 of the new pid namespace, from its clone: waits for the spec, joins the cgroups,
-    /// builds the filesystem, starts the target and reaps.
+    /// Init, from its clone (or, in a degraded run, its fork): waits for the spec, then
+    /// joins the cgroups, builds the filesystem, starts the target and reaps.
     static func runInit(_ start: InitStart) -> Never {
-        // Without the parent nobody would supervise this sandbox; with no spec there is none.
-        guard probe_prctl(PROBE_PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0) == 0, getppid() == start.parent || getppid() == 0,
-              let spec = start.sync.receiveSpec() else { _exit(ExitCode.setupFailed) }
+        // No spec means the launcher has gone or given up: nothing to build, nobody to tell.
+        guard let spec = start.sync.receiveSpec() else { _exit(ExitCode.setupFailed) }
         close(start.handoff[0])
-        Launcher(spec: spec, reporter: Reporter(fd: spec.reportFD)).runInit(start)
+        let launcher = Launcher(spec: spec, reporter: Reporter(fd: spec.reportFD))
+        do {
+            // Die with the launcher from here on; before, end-of-file on the sync pipe covers
+            // a launcher that dies (getppid() cannot: the parent is outside the pid namespace).
+            try check("pdeathsig", "prctl(PR_SET_PDEATHSIG)", probe_prctl(PROBE_PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0))
+            if !start.namespaced && getppid() != start.parent { _exit(ExitCode.setupFailed) }
+        } catch {
+            launcher.reporter.fail(error as? LaunchError ?? LaunchError("pdeathsig", "\(error)"))
+        }
+        launcher.runInit(start)
     }
 
     private func runInit(_ start: InitStart) -> Never {
         do {
-            // cgroups before any other process exists: everything init starts is charged to
-            // them, so memory, pids and CPU are measured for the whole tree.
+            // 2. cgroups before any other process exists: everything init starts is charged
+            //    to them, so memory, pids and CPU are measured for the whole tree.
             try joinCgroups()
             // The compiled filter is read once, here, so the target only has to load it.
             let filter = try FileIO.readAll(spec.seccompFD, stage: "seccomp")
@@ -127,6 +145,7 @@ struct Launcher {
             try start.sync.waitForMaps()
             var view: FilesystemView? = nil
             if start.namespaced {
+                // 3. The network, then 4. the filesystem.
                 try setUpNetwork()
                 try setUpHostname()
                 view = try buildFilesystem()
@@ -161,24 +180,24 @@ struct Launcher {
             let exec = ExecArguments(path: spec.executable, argv: spec.argv, environment: spec.environment)
             // The OOM killer should pick the target's tree, never the launcher's processes.
             try? FileIO.write("/proc/self/oom_score_adj", "1000", stage: "oom")
-            // 2. rlimits before dropping privilege: lowering never needs it, and NPROC is
+            // 5. rlimits before dropping privilege: lowering never needs it, and NPROC is
             //    charged to the uid we switch to next.
             try applyResourceLimits()
-            // 3. Landlock while we still hold CAP_SYS_ADMIN in the user namespace, after the
+            // 6. Landlock while we still hold CAP_SYS_ADMIN in the user namespace, after the
             //    mounts (its rules bind to the final inodes, and a Landlocked process may not mount).
             try applyLandlock(view: view)
-            // 4. no_new_privs: seccomp needs it without CAP_SYS_ADMIN, and it keeps setuid
+            // 7. no_new_privs: seccomp needs it without CAP_SYS_ADMIN, and it keeps setuid
             //    binaries under /usr from regaining privilege.
             try check("no_new_privs", "prctl(PR_SET_NO_NEW_PRIVS)", probe_prctl(PROBE_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
             reporter.layer(.noNewPrivs, applied: true)
-            // 5. The unprivileged uid, after everything that needed capabilities.
+            //    Then the unprivileged uid, after everything that needed capabilities.
             try dropPrivileges()
             // The result channel gets its agreed number (the filter's memfd, already read, was
             // there); dup2 leaves the copy without close-on-exec, so the target inherits it.
             if spec.channelFD >= 0 {
                 try check("channel", "dup2 the result channel", dup2(spec.channelFD, LaunchSpec.targetChannelFD))
             }
-            // 6. seccomp last: every step above uses syscalls the profiles forbid.
+            // 8. seccomp last: every step above uses syscalls the profiles forbid.
             try loadSeccomp(filter: filter, handoff: handoff)
             exec.run(reporter: reporter)
         } catch let error as LaunchError {

@@ -31,6 +31,7 @@ struct Execution {
     ///     undone when the run ends.
     func run(started: StartedLauncher? = nil, preparing prepare: () throws -> PreparedRun) throws -> Verdict {
         let start = try started ?? StartedLauncher(path: launcherPath, resultChannel: configuration.resultChannel)
+        try start.take()
         defer { start.finish() }
         let launcher = start.process
         func abandon(_ error: Error) -> Error {
@@ -47,9 +48,11 @@ struct Execution {
         var prepared: PreparedRun
         do { prepared = try prepare() } catch { throw abandon(error) }
         defer { prepared.cleanUp() }
-        // The filter before the spec: init reads it once the spec has come.
-        _ = prepared.filter.bytes.withUnsafeBytes { write(start.filterFD, $0.baseAddress, $0.count) }
-        do { try start.pipes.send(prepared.spec.message) } catch { throw abandon(error) }
+        do {
+            // The filter before the spec: init reads it once the spec has come.
+            try start.writeFilter(prepared.filter.bytes)
+            try start.pipes.send(prepared.spec.message)
+        } catch { throw abandon(error) }
         let started = Clock.milliseconds()
         configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories))
 

@@ -23,7 +23,9 @@ public struct LayerStates: Equatable, Sendable {
     }
 
     private static func slot(of layer: Layer) -> Int {
-        // Every case is in allCases, so this always finds one.
-        Layer.allCases.firstIndex { $0 == layer } ?? 0
+        guard let slot = Layer.allCases.firstIndex(where: { $0 == layer }) else {
+            preconditionFailure("Layer.allCases lacks \(layer)")
+        }
+        return slot
     }
 }

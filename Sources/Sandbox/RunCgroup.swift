@@ -21,10 +21,10 @@ final class RunCgroup {
     private(set) var pidsProblem: String?
     private var emptied = false
 
-    /// What the sandbox's init writes itself into. On v1 that is `tasks`: a thread moving
-    /// itself there skips the kernel's global threadgroup rwsem, whose first writer waits for
-    /// an RCU grace period (5–15 ms measured here, against 0.03 ms), as does moving any other
-    /// process. Init is single-threaded, so moving its one thread moves the whole process.
+    /// What the launcher and its init write themselves into. On v1 that is `tasks`: a thread
+    /// moving itself there skips the kernel's global threadgroup rwsem, whose first writer
+    /// waits for an RCU grace period (5–15 ms measured here, against 0.03 ms), as does moving
+    /// any other process. Both are single-threaded, so moving one thread moves the process.
     /// v2 has no such file outside threaded cgroups.
     var joinFiles: [String] { directories.map { $0 + (isV2[$0] == true ? "/cgroup.procs" : "/tasks") } }
     var limitsMemory: Bool { memoryDir != nil }

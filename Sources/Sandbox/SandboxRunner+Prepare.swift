@@ -1,7 +1,8 @@
 import Glibc
 import SandboxSpec
 
-/// Everything set up on the host before the launcher starts, and undone after the run.
+/// Everything set up on the host while the launcher starts (before its spec is sent), and
+/// undone after the run.
 struct PreparedRun {
     var spec: LaunchSpec
     /// The profile's compiled filter, for the launcher's memfd.
@@ -80,8 +81,8 @@ extension SandboxRunner {
     /// The channel's number in the launcher, after its fixed descriptors 0–5.
     static let channelDescriptor: Int32 = 6
 
-    /// The launcher's init is in the cgroup too (the launcher itself stays outside).
-    static let launcherProcesses: UInt64 = 1
+    /// The launcher's own processes (launcher, init) are in the cgroup too.
+    static let launcherProcesses: UInt64 = 2
 
     private func applyCgroupPolicy(_ prepared: inout PreparedRun, _ c: SandboxConfiguration) throws {
         for (layer, problem) in [(Layer.cgroupMemory, prepared.cgroup.memoryProblem), (.cgroupPids, prepared.cgroup.pidsProblem)] {

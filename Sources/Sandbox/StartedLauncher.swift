@@ -12,38 +12,57 @@ import SandboxSpec
 /// reads its command line (``SandboxRunner/startLauncher(resultChannel:)``).
 ///
 /// A start is used by one run, or abandoned: its descriptors closed, which makes the
-/// launcher and its init exit, and its process group killed and reaped.
+/// launcher stop its init and exit, and the launcher reaped.
 public final class StartedLauncher {
     let process: LauncherProcess
     let resultChannel: Bool
     var pipes: Pipes
     /// The compiled filter is written here once the run is prepared; init reads it.
-    let filterFD: Int32
-    private let devNull: Int32
+    private(set) var filterFD: Int32 = -1
+    private var devNull: Int32 = -1
+    private var taken = false
     private var finished = false
 
     init(path: String, resultChannel: Bool) throws {
         self.resultChannel = resultChannel
-        pipes = try Pipes(channel: resultChannel)
-        filterFD = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
-        devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        guard filterFD >= 0, devNull >= 0 else {
-            let error = SandboxError.system(filterFD < 0 ? "memfd_create" : "open /dev/null", errno: errno)
-            Self.close(filterFD, devNull)
-            pipes.closeAll()
-            throw error
-        }
-        var descriptors: [(Int32, Int32)] = [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (filterFD, 3),
-                                             (pipes.report[1], 4), (pipes.lifeline[0], LaunchSpec.lifelineFD)]
-        if resultChannel { descriptors.append((pipes.channel[1], SandboxRunner.channelDescriptor)) }
+        var pipes = try Pipes(channel: resultChannel)
+        let filterFD = probe_memfd_create("probe-filter", PROBE_MFD_CLOEXEC)
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         do {
+            guard filterFD >= 0 else { throw SandboxError.system("memfd_create", errno: errno) }
+            guard devNull >= 0 else { throw SandboxError.system("open /dev/null", errno: errno) }
+            var descriptors: [(Int32, Int32)] = [(devNull, 0), (pipes.stdout[1], 1), (pipes.stderr[1], 2), (filterFD, 3),
+                                                 (pipes.report[1], 4), (pipes.lifeline[0], LaunchSpec.lifelineFD)]
+            if resultChannel { descriptors.append((pipes.channel[1], SandboxRunner.channelDescriptor)) }
             process = try LauncherProcess.spawn(path: path, descriptors: descriptors)
         } catch {
-            Self.close(filterFD, devNull)
             pipes.closeAll()
+            for fd in [filterFD, devNull] where fd >= 0 { close(fd) }
             throw error
         }
         pipes.closeChildEnds()
+        self.pipes = pipes
+        self.filterFD = filterFD
+        self.devNull = devNull
+    }
+
+    /// Hands the start to its one run; a second run of the same start is refused.
+    func take() throws {
+        guard !taken, !finished else {
+            throw SandboxError(.invalidConfiguration, "this launcher was already used by a run or abandoned; start another")
+        }
+        taken = true
+    }
+
+    /// Writes the compiled filter for init to read.
+    func writeFilter(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(filterFD, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw SandboxError.system("write the seccomp filter for the launcher", errno: errno) }
+            offset += n
+        }
     }
 
     /// Ends a start that will not be used. At end-of-file on its lifeline the launcher stops
@@ -57,20 +76,21 @@ public final class StartedLauncher {
         _ = process.wait()
     }
 
-    private static let gracefulExitMillis: Int32 = 1000
-
     /// Closes what this start still holds; the run has reaped the launcher.
     func finish() {
         guard !finished else { return }
         finished = true
-        pipes.closeAll()
-        Self.close(filterFD, devNull)
+        closeDescriptors()
     }
 
     deinit { abandon() }
 
-    private static func close(_ descriptors: Int32...) {
-        for fd in descriptors where fd >= 0 { Glibc.close(fd) }
+    private static let gracefulExitMillis: Int32 = 1000
+
+    private func closeDescriptors() {
+        pipes.closeAll()
+        for fd in [filterFD, devNull] where fd >= 0 { close(fd) }
+        (filterFD, devNull) = (-1, -1)
     }
 }
 #endif

@@ -7,8 +7,8 @@
 /// hand rather than with swift-argument-parser: these arguments are written only by `probe`,
 /// and the parser's start-up cost (~1.8 ms) would be paid on every sandboxed launch.
 public struct LaunchSpec: Equatable, Sendable {
-    /// Files init writes `0` (itself) into before it starts any process: a v1 hierarchy's
-    /// `tasks`, or a v2 cgroup's `cgroup.procs`.
+    /// Files init (before it starts any process) and the launcher write `0` (themselves)
+    /// into: a v1 hierarchy's `tasks`, or a v2 cgroup's `cgroup.procs`.
     public var cgroupJoinFiles: [String] = []
     /// Lines for the child's `/proc/PID/uid_map` and `gid_map`, written by the launcher from
     /// outside the new user namespace.
@@ -179,6 +179,11 @@ extension LaunchSpec {
             throw ParseError(description: "the spec's header is '\(text)'; expected a byte count up to \(maximumMessageBody)")
         }
         return count
+    }
+
+    /// The spec a message's body holds.
+    public init(messageBody body: [UInt8]) throws {
+        try self.init(arguments: Self.arguments(fromMessageBody: body))
     }
 
     /// The arguments in a message's body.
