@@ -13,6 +13,16 @@ struct ExecutionTests {
         return Set(text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
     }
 
+    /// A launcher started ahead of its run, and its pid.
+    private func startLauncher() throws -> (SandboxRunner, StartedLauncher, pid_t) {
+        let runner = SandboxRunner(launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
+                                   sandboxesDirectory: ProbeProcess.repository.appendingPathComponent("Sandboxes").path)
+        let before = try children()
+        let started = try runner.startLauncher()
+        let launcher = try #require(try children().subtracting(before).first, "no launcher was started")
+        return (runner, started, launcher)
+    }
+
     @Test func aFailedPreparationReapsTheLauncherItStarted() throws {
         struct PreparationFailed: Error {}
         var configuration = SandboxConfiguration()
@@ -48,11 +58,7 @@ struct ExecutionTests {
     /// never used must leave nothing behind: not the launcher, not the init it has cloned
     /// (which shares the launcher's process group).
     @Test func anAbandonedStartLeavesNoProcess() throws {
-        let runner = SandboxRunner(launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
-                                   sandboxesDirectory: ProbeProcess.repository.appendingPathComponent("Sandboxes").path)
-        let before = try children()
-        let started = try runner.startLauncher()
-        let launcher = try #require(try children().subtracting(before).first, "no launcher was started")
+        let (runner, started, launcher) = try startLauncher()
         // Give the launcher time to clone its init, which then waits for a spec that never comes.
         usleep(50_000)
         started.abandon()
@@ -60,15 +66,15 @@ struct ExecutionTests {
         // Init too, at once: the launcher reaps it before exiting. (Killed with its parent,
         // it would linger as an orphan until the host's init got round to reaping it.)
         #expect(kill(-launcher, 0) == -1 && errno == ESRCH, "a process of the launcher's group is left")
+        // And it cannot be used after all.
+        var configuration = SandboxConfiguration()
+        configuration.command = ["/bin/true"]
+        #expect(throws: SandboxError.self) { try runner.run(configuration, started: started) }
     }
 
     /// A configuration that does not validate abandons the launcher it was given.
     @Test func anInvalidRunAbandonsTheLauncherItWasGiven() throws {
-        let runner = SandboxRunner(launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
-                                   sandboxesDirectory: ProbeProcess.repository.appendingPathComponent("Sandboxes").path)
-        let before = try children()
-        let started = try runner.startLauncher()
-        let launcher = try #require(try children().subtracting(before).first, "no launcher was started")
+        let (runner, started, launcher) = try startLauncher()
         var configuration = SandboxConfiguration()
         configuration.command = []
         #expect(throws: SandboxError.self) { try runner.run(configuration, started: started) }
