@@ -80,4 +80,34 @@ struct ExecutionTests {
         #expect(throws: SandboxError.self) { try runner.run(configuration, started: started) }
         #expect(kill(launcher, 0) == -1 && errno == ESRCH)
     }
+
+    /// The launcher answers the target's refused syscalls, work the run is charged for, so it
+    /// joins the run's cgroups as well as its init does.
+    @Test func theLauncherIsInTheRunsCgroups() throws {
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var directories: [String] = []
+            var missing: [String]?
+        }
+        let seen = Seen()
+        let (runner, started, _) = try startLauncher()
+        var configuration = SandboxConfiguration()
+        configuration.command = ["/bin/sleep", "1"]
+        configuration.startObserver = { start in
+            Thread.detachNewThread {
+                // The launcher joins once init has its id maps; well within this.
+                usleep(400_000)
+                let missing = start.cgroupDirectories.filter { directory in
+                    let procs = (try? String(contentsOfFile: directory + "/cgroup.procs", encoding: .utf8)) ?? ""
+                    return !procs.split(separator: "\n").contains(Substring(String(start.launcherPID)))
+                }
+                seen.lock.withLock { (seen.directories, seen.missing) = (start.cgroupDirectories, missing) }
+            }
+        }
+        let verdict = try runner.run(configuration, started: started)
+        #expect(verdict.status == .ok)
+        let (directories, missing) = seen.lock.withLock { (seen.directories, seen.missing) }
+        #expect(!directories.isEmpty, "the run had no cgroups to check")
+        #expect(missing == [], "the launcher is not in \(missing ?? directories)")
+    }
 }
