@@ -54,7 +54,7 @@ struct Execution {
             try start.pipes.send(prepared.spec.message)
         } catch { throw abandon(error) }
         let started = Clock.milliseconds()
-        configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories))
+        configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories.map(\.path)))
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
         var channel: [UInt8] = []

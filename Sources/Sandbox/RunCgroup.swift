@@ -10,12 +10,18 @@ final class RunCgroup {
         var oomKills: UInt64
     }
 
-    /// Directories created for this run, one per hierarchy (v1) or one in all (v2).
-    private(set) var directories: [String] = []
-    private var memoryDir: String?
-    private var pidsDir: String?
-    private var cpuDir: String?
-    private var isV2: [String: Bool] = [:]
+    /// A run directory, and whether it is in the v2 hierarchy.
+    struct Directory {
+        var path: String
+        var isV2: Bool
+    }
+
+    /// Directories created for this run, one per hierarchy (v1) or one in all (v2). Arrays,
+    /// not String-keyed dictionaries: see ``CgroupLayout``.
+    private(set) var directories: [Directory] = []
+    private var memoryDir: Directory?
+    private var pidsDir: Directory?
+    private var cpuDir: Directory?
     /// Why memory or pids could not be limited, when they could not.
     private(set) var memoryProblem: String?
     private(set) var pidsProblem: String?
@@ -26,7 +32,7 @@ final class RunCgroup {
     /// waits for an RCU grace period (5–15 ms measured here, against 0.03 ms), as does moving
     /// any other process. Both are single-threaded, so moving one thread moves the process.
     /// v2 has no such file outside threaded cgroups.
-    var joinFiles: [String] { directories.map { $0 + (isV2[$0] == true ? "/cgroup.procs" : "/tasks") } }
+    var joinFiles: [String] { directories.map { $0.path + ($0.isV2 ? "/cgroup.procs" : "/tasks") } }
     var limitsMemory: Bool { memoryDir != nil }
     var limitsPids: Bool { pidsDir != nil }
     var accountsCPU: Bool { cpuDir != nil }
@@ -36,10 +42,9 @@ final class RunCgroup {
     /// that is fatal.
     init(layout: CgroupLayout, memoryBytes: UInt64, pids: UInt64) {
         let name = "run-\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        var created: [String: String] = [:]  // parent → run dir, so v2 controllers share one dir
 
         func runDir(for controller: String) -> (String, Bool)? {
-            if let v1 = layout.v1[controller] {
+            if let v1 = layout.v1(controller) {
                 return (v1.mount + (v1.path == "/" ? "" : v1.path) + "/probe", false)
             }
             if let v2 = layout.v2, controller == "cpuacct" || v2.controllers.contains(controller) {
@@ -50,52 +55,48 @@ final class RunCgroup {
             return nil
         }
 
-        func make(_ controller: String) -> Result<String, Problem> {
+        /// The run directory for `controller`, or nil with the reason in `problem`. v2
+        /// controllers share one directory.
+        func make(_ controller: String, problem: inout String?) -> Directory? {
             guard let (parent, v2) = runDir(for: controller) else {
-                return .failure(Problem("no \(controller) controller is mounted, in cgroup v1 or v2"))
+                problem = "no \(controller) controller is mounted, in cgroup v1 or v2"
+                return nil
             }
-            if let existing = created[parent] { return .success(existing) }
+            if let existing = directories.first(where: { $0.path == parent + "/" + name }) { return existing }
             if v2 {
                 let root = String(parent.dropLast("/probe".count))
                 SystemFiles.write(root + "/cgroup.subtree_control", "+memory +pids")
             }
             if mkdir(parent, 0o755) < 0 && errno != EEXIST {
-                return .failure(Problem("cannot create \(parent): \(errnoText(errno))"))
+                problem = "cannot create \(parent): \(errnoText(errno))"
+                return nil
             }
             if v2 { SystemFiles.write(parent + "/cgroup.subtree_control", "+memory +pids") }
             Self.removeStale(in: parent)
-            let dir = parent + "/" + name
-            if mkdir(dir, 0o755) < 0 { return .failure(Problem("cannot create \(dir): \(errnoText(errno))")) }
-            created[parent] = dir
+            let dir = Directory(path: parent + "/" + name, isV2: v2)
+            if mkdir(dir.path, 0o755) < 0 {
+                problem = "cannot create \(dir.path): \(errnoText(errno))"
+                return nil
+            }
             directories.append(dir)
-            isV2[dir] = v2
-            return .success(dir)
+            return dir
         }
 
-        switch make("memory") {
-        case .success(let dir):
-            let v2 = isV2[dir] == true
-            let limit = v2 ? "memory.max" : "memory.limit_in_bytes"
-            if let problem = Self.set(dir, limit, memoryBytes) {
+        if let dir = make("memory", problem: &memoryProblem) {
+            let limit = dir.isV2 ? "memory.max" : "memory.limit_in_bytes"
+            if let problem = Self.set(dir.path, limit, memoryBytes) {
                 memoryProblem = problem
             } else {
                 // No swap: a balloon must hit the limit, not page out. memsw exists only with swap accounting.
-                if v2 { SystemFiles.write(dir + "/memory.swap.max", "0") } else { Self.set(dir, "memory.memsw.limit_in_bytes", memoryBytes) }
+                if dir.isV2 { SystemFiles.write(dir.path + "/memory.swap.max", "0") } else { Self.set(dir.path, "memory.memsw.limit_in_bytes", memoryBytes) }
                 memoryDir = dir
             }
-        case .failure(let problem): memoryProblem = problem.text
         }
-        switch make("pids") {
-        case .success(let dir):
-            if let problem = Self.set(dir, "pids.max", pids) { pidsProblem = problem } else { pidsDir = dir }
-        case .failure(let problem): pidsProblem = problem.text
+        if let dir = make("pids", problem: &pidsProblem) {
+            if let problem = Self.set(dir.path, "pids.max", pids) { pidsProblem = problem } else { pidsDir = dir }
         }
-        if case .success(let dir) = make("cpuacct") { cpuDir = dir }
-    }
-
-    private struct Problem: Error {
-        var text: String
-        init(_ text: String) { self.text = text }
+        var unused: String?
+        cpuDir = make("cpuacct", problem: &unused)
     }
 
     @discardableResult
@@ -107,29 +108,29 @@ final class RunCgroup {
     /// CPU time of the whole tree so far, in microseconds.
     func cpuMicros() -> UInt64? {
         guard let cpuDir else { return nil }
-        if isV2[cpuDir] == true { return SystemFiles.field(SystemFiles.read(cpuDir + "/cpu.stat"), "usage_usec") }
-        return SystemFiles.number(SystemFiles.read(cpuDir + "/cpuacct.usage")).map { $0 / 1000 }
+        if cpuDir.isV2 { return SystemFiles.field(SystemFiles.read(cpuDir.path + "/cpu.stat"), "usage_usec") }
+        return SystemFiles.number(SystemFiles.read(cpuDir.path + "/cpuacct.usage")).map { $0 / 1000 }
     }
 
     func usage() -> Usage {
         var usage = Usage(oomKills: 0)
         if let cpuDir {
-            if isV2[cpuDir] == true {
-                let stat = SystemFiles.read(cpuDir + "/cpu.stat")
+            if cpuDir.isV2 {
+                let stat = SystemFiles.read(cpuDir.path + "/cpu.stat")
                 usage.userMicros = SystemFiles.field(stat, "user_usec")
                 usage.systemMicros = SystemFiles.field(stat, "system_usec")
             } else {
-                usage.userMicros = SystemFiles.number(SystemFiles.read(cpuDir + "/cpuacct.usage_user")).map { $0 / 1000 }
-                usage.systemMicros = SystemFiles.number(SystemFiles.read(cpuDir + "/cpuacct.usage_sys")).map { $0 / 1000 }
+                usage.userMicros = SystemFiles.number(SystemFiles.read(cpuDir.path + "/cpuacct.usage_user")).map { $0 / 1000 }
+                usage.systemMicros = SystemFiles.number(SystemFiles.read(cpuDir.path + "/cpuacct.usage_sys")).map { $0 / 1000 }
             }
         }
         if let memoryDir {
-            if isV2[memoryDir] == true {
-                usage.peakBytes = SystemFiles.number(SystemFiles.read(memoryDir + "/memory.peak"))
-                usage.oomKills = SystemFiles.field(SystemFiles.read(memoryDir + "/memory.events"), "oom_kill") ?? 0
+            if memoryDir.isV2 {
+                usage.peakBytes = SystemFiles.number(SystemFiles.read(memoryDir.path + "/memory.peak"))
+                usage.oomKills = SystemFiles.field(SystemFiles.read(memoryDir.path + "/memory.events"), "oom_kill") ?? 0
             } else {
-                usage.peakBytes = SystemFiles.number(SystemFiles.read(memoryDir + "/memory.max_usage_in_bytes"))
-                usage.oomKills = SystemFiles.field(SystemFiles.read(memoryDir + "/memory.oom_control"), "oom_kill") ?? 0
+                usage.peakBytes = SystemFiles.number(SystemFiles.read(memoryDir.path + "/memory.max_usage_in_bytes"))
+                usage.oomKills = SystemFiles.field(SystemFiles.read(memoryDir.path + "/memory.oom_control"), "oom_kill") ?? 0
             }
         }
         return usage
@@ -139,9 +140,9 @@ final class RunCgroup {
     /// empty they stay empty (only a member can fork into them), so later calls return at once.
     func killAll() {
         guard !emptied else { return }
-        for dir in directories where isV2[dir] == true { SystemFiles.write(dir + "/cgroup.kill", "1") }
+        for dir in directories where dir.isV2 { SystemFiles.write(dir.path + "/cgroup.kill", "1") }
         for _ in 0..<400 {
-            let pids = directories.flatMap { (SystemFiles.read($0 + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) } }
+            let pids = directories.flatMap { (SystemFiles.read($0.path + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) } }
             if pids.isEmpty {
                 emptied = true
                 return
@@ -156,7 +157,7 @@ final class RunCgroup {
     func remove() {
         for dir in directories {
             var attempts = 0
-            while rmdir(dir) < 0 && errno == EBUSY && attempts < 200 {
+            while rmdir(dir.path) < 0 && errno == EBUSY && attempts < 200 {
                 attempts += 1
                 usleep(5000)
             }

@@ -128,9 +128,9 @@ import Testing
         """
         let cgroup = "8:pids:/\n4:memory:/process_api/abc\n2:cpuacct:/\n0::/\n"
         let layout = CgroupLayout.parse(mountinfo: mountinfo, cgroup: cgroup, readControllers: { _ in "" })
-        #expect(layout.v1["memory"]?.mount == "/sys/fs/cgroup/memory")
-        #expect(layout.v1["memory"]?.path == "/process_api/abc")
-        #expect(layout.v1["pids"]?.path == "/")
+        #expect(layout.v1("memory")?.mount == "/sys/fs/cgroup/memory")
+        #expect(layout.v1("memory")?.path == "/process_api/abc")
+        #expect(layout.v1("pids")?.path == "/")
         #expect(layout.v2?.mount == "/sys/fs/cgroup/unified")
         #expect(layout.v2?.controllers == [])
     }
