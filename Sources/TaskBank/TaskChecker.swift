@@ -6,6 +6,8 @@ struct TaskChecker {
     let directory: String
     let folder: String
     private(set) var problems: [TaskError] = []
+    /// Test module → the names it defines, read once however many test ids name it.
+    private var definitions: [String: Set<String>] = [:]
 
     init(directory: String, folder: String) {
         self.directory = directory
@@ -169,25 +171,34 @@ struct TaskChecker {
             problem(.unknownTest, file, field: field, "\(id) names \(id.file), which does not exist")
             return false
         }
-        guard let source = try? FileTree.read(directory + "/" + id.file) else { return false }
-        let text = String(decoding: source, as: UTF8.self)
-        let undefined = id.names.filter { !Self.defines($0, in: text) }
+        if definitions[id.file] == nil {
+            guard let source = try? FileTree.read(directory + "/" + id.file) else { return false }
+            definitions[id.file] = Self.definedNames(in: String(decoding: source, as: UTF8.self))
+        }
+        let defined = definitions[id.file] ?? []
+        let undefined = id.names.filter { !defined.contains($0) }
         for name in undefined {
             problem(.unknownTest, file, field: field, "\(id): \(id.file) defines no '\(name)'")
         }
         return undefined.isEmpty
     }
 
-    static func defines(_ name: String, in source: String) -> Bool {
+    /// The names a module defines, at any indentation: functions, classes, and names assigned
+    /// (`name = …`, `name: T = …`).
+    static func definedNames(in source: String) -> Set<String> {
+        var names: Set<String> = []
         for line in source.split(separator: "\n") {
             let code = line.drop { $0 == " " || $0 == "\t" }
             for prefix in ["def ", "async def ", "class "] where code.hasPrefix(prefix) {
                 let rest = code.dropFirst(prefix.count)
-                if rest.hasPrefix(name), let next = rest.dropFirst(name.count).first, next == "(" || next == ":" { return true }
+                let name = rest.prefix { $0 != "(" && $0 != ":" }
+                if name.count < rest.count { names.insert(String(name)) }
             }
-            if code.hasPrefix(name + " =") || code.hasPrefix(name + ": ") { return true }
+            let identifier = code.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            let after = code.dropFirst(identifier.count)
+            if !identifier.isEmpty, after.hasPrefix(" =") || after.hasPrefix(": ") { names.insert(String(identifier)) }
         }
-        return false
+        return names
     }
 
     private mutating func checkReference() {

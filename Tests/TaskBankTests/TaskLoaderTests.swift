@@ -1,6 +1,6 @@
 import Foundation
 import ProbeTestSupport
-import TaskBank
+@testable import TaskBank
 import Testing
 
 /// The loader names the file and field at fault and says what was expected, for every kind of
@@ -33,6 +33,12 @@ import Testing
             #expect(task.bugs.map(\.name) == ["rounds-down"])
             #expect(task.answerKey == nil)
         }
+    }
+
+    @Test func aModuleDefinesItsFunctionsClassesAndAssignedNames() {
+        let source = "import pytest\n\nLIMIT = 3\ncount: int = 0\n\nclass TestCart:\n    def test_total(self):\n        pass\n\n\nasync def test_async():\n    return None\n"
+        let names = TaskChecker.definedNames(in: source)
+        #expect(names == ["LIMIT", "count", "TestCart", "test_total", "test_async"])
     }
 
     @Test func invalidYAMLIsASyntaxErrorNamingTheFile() throws {
