@@ -26,8 +26,17 @@ public final class Grader: Sendable {
         runner = PytestRunner(sandbox: sandbox, python: python, workRoot: workRoot)
         intake = SubmissionIntake(sandbox: sandbox, python: python, workRoot: workRoot)
         quality = CodeQuality(sandbox: sandbox, python: python, workRoot: workRoot)
-        judge = Judge(mutation: MutationRunner(sandbox: sandbox, python: python, workRoot: workRoot))
+        // The reference bar depends on the venv's tools, not on the machine's kernel.
+        let context = tooling.filter { $0.key != "kernel" }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")
+        judge = Judge(mutation: MutationRunner(sandbox: sandbox, python: python, workRoot: workRoot),
+                      referenceCache: .standard(context: python + "\n" + context))
         self.tooling = tooling
+    }
+
+    /// The task's content digest (``BundleExporter/digest(of:)``), computed once per session:
+    /// it hashes every file of the task.
+    public func digest(of task: TaskDefinition) throws -> String {
+        try digests.value(for: task.id) { try BundleExporter.digest(of: task) }
     }
 
     /// Milliseconds since `start`, an uptime in nanoseconds.
@@ -38,7 +47,7 @@ public final class Grader: Sendable {
         let began = DispatchTime.now().uptimeNanoseconds
         let startedAt = ISO8601DateFormatter().string(from: Date())
         var evidence = GradeEvidence(task: task, origin: path, tooling: tooling, startedAt: startedAt)
-        evidence.taskDigest = digests.value(for: task.id) { (try? BundleExporter.digest(of: task)) ?? "" }
+        evidence.taskDigest = (try? digest(of: task)) ?? ""
         do {
             let submission = try intake.take(path)
             defer { try? FileManager.default.removeItem(atPath: submission.staging) }

@@ -65,7 +65,7 @@ struct GradeCommand: ParsableCommand {
         let workRoot = root.path
         let task = try tasks.task(taskID)
         let grader = try grading.grader(workRoot: workRoot)
-        let digest = try tasks.converting { try BundleExporter.digest(of: task) }
+        let digest = try tasks.converting { try grader.digest(of: task) }
         let folders = Self.folderNames(submissions).map { out + "/" + $0 }
         let formats = Set(format)
         let audience = self.audience, regrade = self.regrade, submissions = self.submissions

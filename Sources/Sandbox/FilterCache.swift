@@ -16,9 +16,9 @@ import SandboxSpec
 /// moving the cache to another machine can only miss, never return a stale program. A profile
 /// that does not compile is never stored: its error is reported on every run.
 ///
-/// The cache directory is private (created 0700). An entry is used only when it is a regular
-/// file owned by this user that no one else can write, and when the program's own digest,
-/// stored beside it, still matches; anything else is compiled afresh and rewritten.
+/// The cache directory is private (see ``PrivateCacheFile``). An entry is used only when it is
+/// safely ours and the program's own digest, stored beside it, still matches; anything else is
+/// compiled afresh and rewritten.
 ///
 /// The digest is 64-bit FNV-1a, not SHA-256: it guards against edits and torn files in a
 /// directory only this user can write, not against an adversary, and SHA-256 would start
@@ -34,13 +34,7 @@ public struct FilterCache: Sendable {
 
     /// `$XDG_CACHE_HOME/probe/seccomp`, or `~/.cache/probe/seccomp`; nil without either.
     public static func standard() -> FilterCache? {
-        if let xdg = getenv("XDG_CACHE_HOME").map({ String(cString: $0) }), xdg.hasPrefix("/") {
-            return FilterCache(directory: xdg + "/probe/seccomp")
-        }
-        if let home = getenv("HOME").map({ String(cString: $0) }), home.hasPrefix("/") {
-            return FilterCache(directory: home + "/.cache/probe/seccomp")
-        }
-        return nil
+        PrivateCacheFile.standardDirectory("seccomp").map(FilterCache.init(directory:))
     }
 
     /// The compiled filter for the profile at `path`, from the cache when it holds one.
@@ -61,14 +55,7 @@ public struct FilterCache: Sendable {
 
     /// The entry at `path`, or nil when it is missing, not safely ours, or damaged.
     func load(_ path: String) -> CompiledFilter? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(),
-              info.st_mode & 0o022 == 0, info.st_size > 0, info.st_size < 1 << 20 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        guard bytes.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { return nil }
+        guard let bytes = PrivateCacheFile.read(path) else { return nil }
         // Three header lines, then the program.
         var lines: [String] = []
         var start = 0
@@ -84,31 +71,10 @@ public struct FilterCache: Sendable {
         return CompiledFilter(bytes: program, defaultAction: action)
     }
 
-    /// Writes an entry through a temporary file and a rename, so a reader never sees half of
-    /// one. Failing to write only costs the next launch a compile.
+    /// Writes an entry; failing to write only costs the next launch a compile.
     func store(_ filter: CompiledFilter, at path: String) {
-        guard makePrivateDirectory() else { return }
         let header = "\(Self.magic)\ndefault \(filter.defaultAction.argument)\nfnv1a64 \(Self.digest(filter.bytes))\n"
-        let bytes = Array(header.utf8) + filter.bytes
-        let temporary = path + ".\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        if written != bytes.count || rename(temporary, path) != 0 { unlink(temporary) }
-    }
-
-    /// Creates the directory (and missing parents) 0700; true when it exists, is ours, and
-    /// no one else can write to it.
-    private func makePrivateDirectory() -> Bool {
-        var prefix = ""
-        for part in directory.split(separator: "/") {
-            prefix += "/" + part
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { return false }
-        }
-        var info = stat()
-        return lstat(directory, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR && info.st_uid == geteuid()
-            && info.st_mode & 0o022 == 0
+        PrivateCacheFile.write(Array(header.utf8) + filter.bytes, to: path)
     }
 
     /// 64-bit FNV-1a of `bytes`, continued over `more` when given, as 16 hex digits.

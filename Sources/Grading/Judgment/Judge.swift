@@ -19,11 +19,14 @@ public struct Judgment: Codable, Sendable {
 /// (the postmortem, and a regression test that must fail on the original code).
 public final class Judge: Sendable {
     public let mutation: MutationRunner
-    /// The reference tests' generated-mutant score, per task: measured once.
+    /// The reference tests' generated-mutant score, per task: measured once a session, and
+    /// kept between sessions in `referenceCache` when there is one.
     private let referenceScores = PerTaskCache<Double?>()
+    public let referenceCache: ReferenceScoreCache?
 
-    public init(mutation: MutationRunner) {
+    public init(mutation: MutationRunner, referenceCache: ReferenceScoreCache? = nil) {
         self.mutation = mutation
+        self.referenceCache = referenceCache
     }
 
     /// Whether a task type's judgment reads the hidden-suite results (a review's findings are
@@ -110,6 +113,8 @@ public final class Judge: Sendable {
     func referenceScore(_ task: TaskDefinition) throws -> Double? {
         try referenceScores.value(for: task.id) {
             guard let settings = task.manifest.mutation else { return nil }
+            let key = try referenceCache?.key(for: task, runner: mutation)
+            if let key, let score = referenceCache?.score(key) { return score }
             let tree = try FileTree.makeTemporaryDirectory(prefix: "reference", in: mutation.workRoot)
             defer { try? FileManager.default.removeItem(atPath: tree) }
             try task.materialize(.reference, into: tree)
@@ -120,7 +125,9 @@ public final class Judge: Sendable {
             let outcome = try mutation.run(request)
             let generated = outcome.mutants.filter { $0.kind == "generated" }
             guard outcome.finished, !generated.isEmpty else { return nil }
-            return Double(generated.filter(outcome.caught).count) / Double(generated.count)
+            let score = Double(generated.filter(outcome.caught).count) / Double(generated.count)
+            if let key { referenceCache?.store(score, key: key) }
+            return score
         }
     }
 
