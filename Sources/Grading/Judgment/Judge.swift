@@ -113,7 +113,8 @@ public final class Judge: Sendable {
     func referenceScore(_ task: TaskDefinition) throws -> Double? {
         try referenceScores.value(for: task.id) {
             guard let settings = task.manifest.mutation else { return nil }
-            let key = try referenceCache?.key(for: task, runner: mutation)
+            // A key that cannot be made (the task unreadable) only means measuring.
+            let key = try? referenceCache?.key(for: task, runner: mutation)
             if let key, let score = referenceCache?.score(key) { return score }
             let tree = try FileTree.makeTemporaryDirectory(prefix: "reference", in: mutation.workRoot)
             defer { try? FileManager.default.removeItem(atPath: tree) }
