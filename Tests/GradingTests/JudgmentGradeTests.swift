@@ -8,7 +8,9 @@ import Testing
 /// the symptom) score what they should.
 @Suite(.serialized) struct JudgmentGradeTests {
     /// Reports of `submissions` (name → overlays on the starter), graded in one run.
-    static func grade(_ task: String, _ submissions: [String: [String]]) throws -> [String: [String: Any]] {
+    /// `cache` is the XDG cache folder the run keeps reference measurements in (by default one
+    /// of its own, removed afterwards, so the reference is measured in the test).
+    static func grade(_ task: String, _ submissions: [String: [String]], cache: URL? = nil) throws -> [String: [String: Any]] {
         let root = try ProbeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let tasks = ProbeProcess.repository.appendingPathComponent("Tasks")
@@ -23,7 +25,8 @@ import Testing
         }
         let out = root.appendingPathComponent("reports").path
         let (code, _, err) = try ProbeProcess.execute([ProbeProcess.probe, "grade", "--tasks", tasks.path, "--task", task,
-                                                       "--jobs", "2", "--out", out] + paths)
+                                                       "--jobs", "2", "--out", out] + paths,
+                                                      environment: ["XDG_CACHE_HOME": (cache ?? root.appendingPathComponent("cache")).path])
         #expect(code == 0, "probe grade exited \(code): \(err.suffix(2000))")
         var reports: [String: [String: Any]] = [:]
         for name in submissions.keys {
@@ -52,9 +55,11 @@ import Testing
 
     @Test func regressionTestsAreScoredByTheMutantsTheyCatch() throws {
         let id = "billing-regression-tests"
+        let cache = try ProbeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
         let reports = try Self.grade(id, ["key": [Self.task(id, "reference")], "vacuous": [Self.fixture("billing-vacuous")],
                                           "one-test": [Self.fixture("billing-one-good-test")], "empty": [],
-                                          "forged": [Self.fixture("billing-forged-results")]])
+                                          "forged": [Self.fixture("billing-forged-results")]], cache: cache)
         // The reference's own tests: every bug caught, no false alarm, nothing vacuous, and the
         // generated score is the bar itself.
         let key = Self.judgment(reports["key"], "tests")
@@ -65,6 +70,17 @@ import Testing
         #expect(key["generated_total"] as? Int ?? 0 > 20)
         #expect(Self.dimension(reports["key"], "verification").score == 100)
         #expect(Self.dimension(reports["key"], "code-quality").score == 100)
+
+        // The reference bar was measured in this run, and kept under the task's name with the
+        // score the reports hold it to.
+        let bar = key["reference_generated_score"] as? Double
+        #expect(bar != nil && bar! > 0.5)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("probe/reference").path)
+        #expect(entries.count == 1 && entries[0].hasPrefix(id + "-"))
+        let stored = try String(contentsOf: cache.appendingPathComponent("probe/reference/" + (entries.first ?? "")), encoding: .utf8)
+        // report.json's number may lose the last digit in JSON, so compare to 1e-12.
+        let kept = stored.split(separator: "\n").last.flatMap { Double($0) }
+        #expect(kept != nil && bar != nil && abs(kept! - bar!) < 1e-12, "kept \(kept ?? -1), report \(bar ?? -1)")
 
         // The test that asserts nothing is named; the original bug and every planted bug survive.
         let vacuous = Self.judgment(reports["vacuous"], "tests")
