@@ -49,11 +49,10 @@ extension Launcher {
 
         // Parents before children, so a bind inside another bind lands on the right mount.
         let hostWorkdir = spec.workSize > 0 ? [] : [spec.workdir]
-        let binds = (spec.readOnlyPaths.map { ($0, true) } + (spec.readWritePaths + hostWorkdir).map { ($0, false) })
-            .sorted { $0.0.split(separator: "/").count < $1.0.split(separator: "/").count }
-        var seen = Set<String>()
-        for (path, readOnly) in binds where seen.insert(path).inserted {
-            try bind(path, readOnly: readOnly)
+        let paths = (spec.readOnlyPaths + spec.readWritePaths + hostWorkdir).uniqued()
+            .sorted { $0.split(separator: "/").count < $1.split(separator: "/").count }
+        for path in paths {
+            try bind(path, readOnly: spec.readOnlyPaths.contains(path))
         }
         view.readOnly += spec.readOnlyPaths
         view.readWrite += spec.readWritePaths

@@ -97,8 +97,8 @@ extension SandboxRunner {
     private func fill(_ spec: inout LaunchSpec, _ c: SandboxConfiguration, command: ResolvedCommand, readOnly: [String],
                       readWrite: [String], hostWorkdir: String?, filter: CompiledFilter, limitMemoryWithRlimit: Bool) {
         spec.network = c.network
-        spec.readOnlyPaths = unique(command.readOnlyPaths + readOnly)
-        spec.readWritePaths = unique(readWrite)
+        spec.readOnlyPaths = (command.readOnlyPaths + readOnly).uniqued()
+        spec.readWritePaths = readWrite.uniqued()
         spec.workdir = hostWorkdir ?? Self.privateWorkdir
         spec.workSize = hostWorkdir == nil ? c.workSizeMiB << 20 : 0
         spec.tmpSize = c.tmpSizeMiB << 20
@@ -121,11 +121,6 @@ extension SandboxRunner {
         // another file: Python would then miss its venv and run on the base install.
         if c.command[0].contains("/") && !c.command[0].hasPrefix("/") { spec.argv[0] = command.executable }
         spec.channelFD = c.resultChannel ? Self.channelDescriptor : -1
-    }
-
-    private func unique(_ paths: [String]) -> [String] {
-        var seen = Set<String>()
-        return paths.filter { seen.insert($0).inserted }
     }
 
     private func checkedPath(_ path: String, flag: String, cwd: String) throws -> String {

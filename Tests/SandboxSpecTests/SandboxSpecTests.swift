@@ -109,3 +109,11 @@ import Testing
         #expect(DefaultSeccompAction(argument: "errno:0") == nil)
     }
 }
+
+@Suite struct UniquedTests {
+    @Test func keepsEachPathOnceAtItsFirstPlace() {
+        #expect(["/b", "/a", "/b", "/c", "/a"].uniqued() == ["/b", "/a", "/c"])
+        #expect([String]().uniqued() == [])
+        #expect(["/only"].uniqued() == ["/only"])
+    }
+}
