@@ -61,7 +61,7 @@ extension SandboxRunner {
                 throw SandboxError(.invalidConfiguration, "\(inside): \(Self.privateWorkdir) is where the sandbox makes its private work dir; name another path, or pass --workdir")
             }
             if isRoot {
-                for path in Set(readWrite + (workdir.map { [$0] } ?? [])) {
+                for path in (readWrite + (workdir.map { [$0] } ?? [])).uniqued() {
                     if let original = try Ownership.handOver(path, to: Self.sandboxUser) { prepared.handedOver.append(original) }
                 }
             }
