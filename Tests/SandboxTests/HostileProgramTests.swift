@@ -160,6 +160,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/etc/probe-escape"))
     }
 
+    @Test func aPathGivenBothReadOnlyAndWritableIsReadOnly() throws {
+        let work = try ProbeProcess.temporaryDirectory()
+        let shared = try ProbeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work); try? FileManager.default.removeItem(at: shared) }
+        let target = shared.appendingPathComponent("written.txt").path
+        // Each path is bound once; the read-only bind wins, in either order on the command line.
+        for options in [["--ro", shared.path, "--rw", shared.path], ["--rw", shared.path, "--ro", shared.path]] {
+            let outcome = try ProbeProcess.run(["--workdir", work.path] + options, ["/bin/sh", "-c", "echo x > \(target)"])
+            #expect(outcome.status == "runtime-error", "\(options)")
+            #expect(outcome.childStderr.contains("Read-only file system"), "\(options): \(outcome.childStderr)")
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+    }
+
     @Test func symlinksInTheWorkDirDoNotLeadOutside() throws {
         let work = try ProbeProcess.temporaryDirectory()
         let secretDir = try ProbeProcess.temporaryDirectory()
