@@ -132,7 +132,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LoadProbesTests",
-            dependencies: ["LoadProbes", "Load", "Sandbox", "TaskBank", "ProbeTestSupport", "Yams"],
+            dependencies: ["LoadProbes", "Load", "Sandbox", "TaskBank", "ProbeTestSupport", "Yams", "CProbeShims",
+                           .product(name: "NIOCore", package: "swift-nio")],
             // The purpose-built target service the probes run against; not bundled.
             exclude: ["Services"]
         ),

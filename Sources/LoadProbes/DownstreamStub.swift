@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -34,7 +35,22 @@ final class DownstreamStub: @unchecked Sendable {
 
     static var url: String { "http://127.0.0.1:\(port)" }
 
-    func start() throws {
+    /// Listens on 127.0.0.1 in the sandbox's namespace. The stub binds as soon as the
+    /// namespace appears, while init may be bringing `lo` up, and during that transition
+    /// the kernel refuses 127.0.0.1 with EADDRNOTAVAIL for a moment (about 1 bind in 8,000
+    /// made across it, measured here; one of them failed a CI run). That error is retried
+    /// until `deadline`.
+    func start(until deadline: Date) throws {
+        while true {
+            do {
+                return try bind()
+            } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL && Date() < deadline {
+                usleep(1000)
+            }
+        }
+    }
+
+    private func bind() throws {
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -150,7 +150,7 @@ public final class RunningService: @unchecked Sendable {
         if let downstream = spec.downstream {
             let made = DownstreamStub(loop: group.loops[0], body: downstream.body, delay: downstream.delay)
             do {
-                try made.start()
+                try made.start(until: deadline)
             } catch {
                 group.shutdown()
                 close(namespaceFD)
