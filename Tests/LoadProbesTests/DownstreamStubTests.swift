@@ -39,11 +39,9 @@ import Testing
         }
         let stub = DownstreamStub(loop: group.loops[0], body: #"{"price": 1}"#, delay: 0)
         defer { stub.stop() }
-        let began = Date()
         try stub.start(until: Date().addingTimeInterval(10))
         restored.wait()
         #expect(restoreFailure.value == 0)
-        #expect(Date().timeIntervalSince(began) >= 0.1, "the stub bound before the address existed")
         let answer = try LoadGenerator.fetch(RequestTemplate(path: "/"), port: DownstreamStub.port, timeout: 2, on: group).wait()
         #expect(answer?.status == 200)
         #expect(stub.requestCount() == 1)
