@@ -18,8 +18,8 @@ public final class Grader: Sendable {
     private let referenceRubric = PerTaskCache<[String: [RubricTag]]>()
     /// The reference solution's load-probe figures per task, for relative thresholds.
     private let probeBaselines = PerTaskCache<[String: ProbeMeasurement]>()
-    /// Each task's content digest, for the reports.
-    private let digests = PerTaskCache<String>()
+    /// Each task's content digest, for the reports and the judge's reference-score cache.
+    private let digests = TaskDigests()
 
     /// A grader whose parts all run `python` in `sandbox`, with their run folders under `workRoot`.
     public init(sandbox: SandboxRunner, python: String, workRoot: String, tooling: [String: String]) {
@@ -29,14 +29,13 @@ public final class Grader: Sendable {
         // The reference bar depends on the venv's tools, not on the machine's kernel.
         let context = tooling.filter { $0.key != "kernel" }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")
         judge = Judge(mutation: MutationRunner(sandbox: sandbox, python: python, workRoot: workRoot),
-                      referenceCache: .standard(context: python + "\n" + context))
+                      referenceCache: .standard(context: python + "\n" + context), digests: digests)
         self.tooling = tooling
     }
 
-    /// The task's content digest (``BundleExporter/digest(of:)``), computed once per session:
-    /// it hashes every file of the task.
+    /// The task's content digest (``BundleExporter/digest(of:)``), computed once per session.
     public func digest(of task: TaskDefinition) throws -> String {
-        try digests.value(for: task.id) { try BundleExporter.digest(of: task) }
+        try digests.digest(of: task)
     }
 
     /// Milliseconds since `start`, an uptime in nanoseconds.

@@ -74,7 +74,7 @@ enum FileIO {
         return body
     }
 
-    /// Reads one byte from a sync pipe; nil at end-of-file.
+    /// Reads one byte from a socket or pipe; nil at end-of-file.
     static func readByte(_ fd: Int32) -> UInt8? {
         var byte: UInt8 = 0
         while true {

@@ -15,8 +15,6 @@ extension Launcher {
             }
             try check("rlimits", "setrlimit(\(limit.argument))", probe_setrlimit(resource, limit.soft, limit.hard))
         }
-        var applied = ""
-        for limit in spec.limits { applied += (applied.isEmpty ? "" : " ") + limit.argument }
-        reporter.layer(.rlimits, applied: true, applied)
+        reporter.layer(.rlimits, applied: true, spec.limits.map(\.argument).joined(by: " "))
     }
 }

@@ -36,7 +36,7 @@ enum ProbeLauncher {
 
         // 1. Namespaces, with init, before the spec: cloning six namespaces is the slowest
         //    step of a launch, and `probe` is still preparing the host side. Init needs
-        //    nothing from the spec to exist; it waits for the spec on the sync pipe.
+        //    nothing from the spec to exist; it waits for the spec on its sync socket.
         //    (An optional and an error, not a Result: that generic type's first use would
         //    cost each process a runtime scan of every protocol conformance.)
         var startError: LaunchError?
@@ -122,7 +122,7 @@ struct Launcher {
         close(start.handoff[0])
         let launcher = Launcher(spec: spec, reporter: Reporter(fd: spec.reportFD))
         do {
-            // Die with the launcher from here on; before, end-of-file on the sync pipe covers
+            // Die with the launcher from here on; before, end-of-file on the sync socket covers
             // a launcher that dies (getppid() cannot: the parent is outside the pid namespace).
             try check("pdeathsig", "prctl(PR_SET_PDEATHSIG)", probe_prctl(PROBE_PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0))
             if !start.namespaced && getppid() != start.parent { _exit(ExitCode.setupFailed) }

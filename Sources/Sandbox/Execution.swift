@@ -15,7 +15,7 @@ struct Execution {
     let configuration: SandboxConfiguration
     let launcherPath: String
     let handlesInterrupts: Bool
-    /// When the runner began (loading the profile), for the timing breakdown.
+    /// When the runner began (validating the configuration), for the timing breakdown.
     let preparedSince: UInt64
 
     private static let chunk = 65536
@@ -53,7 +53,7 @@ struct Execution {
             try start.writeFilter(prepared.filter.bytes)
             try start.pipes.send(prepared.spec.message)
         } catch { throw abandon(error) }
-        let started = Clock.milliseconds()
+        let specSent = Clock.milliseconds()
         configuration.startObserver?(SandboxStart(launcherPID: launcher.pid, cgroupDirectories: prepared.cgroup.directories.map(\.path)))
 
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
@@ -64,7 +64,7 @@ struct Execution {
         var killReason: KillReason?
         var launcherStatus: Int32?
         var endedAt: UInt64 = 0
-        let wallDeadline = started + UInt64(configuration.wallTimeSeconds * 1000)
+        let wallDeadline = specSent + UInt64(configuration.wallTimeSeconds * 1000)
         let cpuLimitMicros = UInt64(configuration.cpuTimeSeconds * 1_000_000)
         // From here the run loop owns the read ends: stdout, stderr, report, channel (or -1).
         var open = start.pipes.takeReadEnds()
@@ -144,12 +144,12 @@ struct Execution {
         let finished = Clock.milliseconds()
         let setupEnd = report.targetStartedAt ?? endedAt
         let targetEnd = report.targetEndedAt ?? endedAt
-        let timing = Verdict.Timing(prepare: started - preparedSince, setup: setupEnd - started,
+        let timing = Verdict.Timing(prepare: specSent - preparedSince, setup: setupEnd - specSent,
                                     target: targetEnd >= setupEnd ? targetEnd - setupEnd : 0,
                                     teardown: finished - min(targetEnd, finished))
         var verdict = VerdictBuilder(configuration: configuration, prepared: prepared, records: report.records,
                                      usage: usage, killReason: killReason, launcherStatus: launcherStatus ?? 0,
-                                     wallMS: endedAt - started, timing: timing, output: output).build()
+                                     wallMS: endedAt - specSent, timing: timing, output: output).build()
         verdict.channel = channel
         verdict.channelTruncated = channelTruncated
         return verdict
@@ -186,11 +186,19 @@ struct Pipes {
 
     /// Sends the whole of `message` on the lifeline.
     func send(_ message: [UInt8]) throws {
+        try Self.transferAll(message, what: "send the launch spec to the launcher") {
+            Glibc.send(lifeline[1], $0, $1, Int32(MSG_NOSIGNAL))
+        }
+    }
+
+    /// Hands all of `bytes` to `transfer` (write or send), resuming after partial transfers
+    /// and EINTR.
+    static func transferAll(_ bytes: [UInt8], what: String, _ transfer: (UnsafeRawPointer?, Int) -> Int) throws {
         var offset = 0
-        while offset < message.count {
-            let n = message[offset...].withUnsafeBytes { Glibc.send(lifeline[1], $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { transfer($0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw SandboxError.system("send the launch spec to the launcher", errno: errno) }
+            guard n > 0 else { throw SandboxError.system(what, errno: errno) }
             offset += n
         }
     }
@@ -249,7 +257,7 @@ enum Clock {
 }
 
 /// SIGINT, SIGTERM and SIGHUP, blocked and read from a signalfd while a run is in progress.
-struct InterruptSignals {
+private struct InterruptSignals {
     static let numbers: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     let fd: Int32
     private var previous = sigset_t()

@@ -56,13 +56,7 @@ public final class StartedLauncher {
 
     /// Writes the compiled filter for init to read.
     func writeFilter(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(filterFD, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw SandboxError.system("write the seccomp filter for the launcher", errno: errno) }
-            offset += n
-        }
+        try Pipes.transferAll(bytes, what: "write the seccomp filter for the launcher") { write(filterFD, $0, $1) }
     }
 
     /// Ends a start that will not be used. At end-of-file on its lifeline the launcher stops

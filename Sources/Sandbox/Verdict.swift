@@ -65,14 +65,12 @@ public struct Verdict: Equatable, Sendable {
 
     /// The one-line human summary printed on stderr without `--json`.
     public var summary: String {
-        // Concatenated, not joined: joined(separator:) would cost this one-line summary a
-        // runtime conformance lookup, a scan of every conformance in this static binary.
         var text = "probe: \(status.rawValue)"
         if let exitCode { text += "; exit \(exitCode)" }
         if let signal { text += "; signal \(signal)" }
         text += "; cpu \(cpuUserMS + cpuSysMS) ms, wall \(wallMS) ms, peak \(peakMemoryKiB) KiB"
-        let missing = Layer.allCases.filter { layers[$0] != true }
-        for (index, layer) in missing.enumerated() { text += (index == 0 ? "; missing layers: " : ", ") + layer.rawValue }
+        let missing = Layer.allCases.filter { layers[$0] != true }.map(\.rawValue)
+        if !missing.isEmpty { text += "; missing layers: " + missing.joined(by: ", ") }
         return text + " (\(reason))"
     }
 }

@@ -21,11 +21,20 @@ struct ReferenceScoreCacheTests {
         try TaskLoader(root: fixture.root.path).load(folder: TaskFixture.id).get()
     }
 
+    static func digest(_ fixture: TaskFixture) throws -> String {
+        try BundleExporter.digest(of: try load(fixture))
+    }
+
+    /// The key of the fixture's task as it is on disk now.
+    static func key(_ cache: ReferenceScoreCache, _ fixture: TaskFixture, runner: MutationRunner) throws -> String {
+        cache.key(for: try load(fixture), digest: try digest(fixture), runner: runner)
+    }
+
     @Test func aStoredScoreIsFoundUnderItsKeyInAPrivateFile() throws {
         let fixture = try TaskFixture()
         defer { fixture.cleanUp() }
         let cache = Self.cache(in: fixture.root)
-        let key = try cache.key(for: try Self.load(fixture), runner: Self.runner)
+        let key = try Self.key(cache, fixture, runner: Self.runner)
         #expect(cache.score(key) == nil)
         cache.store(0.75, key: key)
         #expect(cache.score(key) == 0.75)
@@ -38,26 +47,26 @@ struct ReferenceScoreCacheTests {
         let fixture = try TaskFixture()
         defer { fixture.cleanUp() }
         let cache = Self.cache(in: fixture.root)
-        let key = try cache.key(for: try Self.load(fixture), runner: Self.runner)
-        #expect(try cache.key(for: try Self.load(fixture), runner: Self.runner) == key)
+        let key = try Self.key(cache, fixture, runner: Self.runner)
+        #expect(try Self.key(cache, fixture, runner: Self.runner) == key)
 
-        #expect(try Self.cache(in: fixture.root, context: "python 3.11.2\npytest 8.3.4").key(for: try Self.load(fixture), runner: Self.runner) != key)
+        #expect(try Self.key(Self.cache(in: fixture.root, context: "python 3.11.2\npytest 8.3.4"), fixture, runner: Self.runner) != key)
         var fewer = Self.runner
         fewer.maximumMutants = 10
-        #expect(try cache.key(for: try Self.load(fixture), runner: fewer) != key)
+        #expect(try Self.key(cache, fixture, runner: fewer) != key)
         var everyTest = Self.runner
         everyTest.selectByCoverage = false
-        #expect(try cache.key(for: try Self.load(fixture), runner: everyTest) != key)
+        #expect(try Self.key(cache, fixture, runner: everyTest) != key)
         // A changed reference test, as a task author would make.
         try fixture.write(try fixture.read("reference/shop/pricing.py") + "\n# rounding per ADR-7\n", to: "reference/shop/pricing.py")
-        #expect(try cache.key(for: try Self.load(fixture), runner: Self.runner) != key)
+        #expect(try Self.key(cache, fixture, runner: Self.runner) != key)
     }
 
     @Test func aDamagedOrForeignEntryReadsAsMissing() throws {
         let fixture = try TaskFixture()
         defer { fixture.cleanUp() }
         let cache = Self.cache(in: fixture.root)
-        let key = try cache.key(for: try Self.load(fixture), runner: Self.runner)
+        let key = try Self.key(cache, fixture, runner: Self.runner)
         cache.store(0.5, key: key)
         let path = cache.directory + "/" + key
         for damaged in ["probe-reference-score 0\n\(key)\n0.5\n", "probe-reference-score 1\nother\n0.5\n",
@@ -81,7 +90,7 @@ struct ReferenceScoreCacheTests {
         let cache = Self.cache(in: root)
         // The runner cannot run anything (no launcher, no interpreter): the score can only come
         // from the cache.
-        cache.store(0.125, key: try cache.key(for: task, runner: Self.runner))
+        cache.store(0.125, key: cache.key(for: task, digest: try BundleExporter.digest(of: task), runner: Self.runner))
         #expect(try Judge(mutation: Self.runner, referenceCache: cache).referenceScore(task) == 0.125)
         // Without it, the measurement is tried, and fails.
         #expect(try Judge(mutation: Self.runner).referenceScore(task) == nil)

@@ -110,10 +110,16 @@ import Testing
     }
 }
 
-@Suite struct UniquedTests {
+@Suite struct LaunchPathArrayTests {
     @Test func keepsEachPathOnceAtItsFirstPlace() {
         #expect(["/b", "/a", "/b", "/c", "/a"].uniqued() == ["/b", "/a", "/c"])
         #expect([String]().uniqued() == [])
         #expect(["/only"].uniqued() == ["/only"])
+    }
+
+    @Test func joinsWithTheSeparatorBetweenElementsOnly() {
+        #expect(["cpu=2:3", "as=1073741824"].joined(by: " ") == "cpu=2:3 as=1073741824")
+        #expect(["net_ns"].joined(by: ", ") == "net_ns")
+        #expect([String]().joined(by: "/") == "")
     }
 }

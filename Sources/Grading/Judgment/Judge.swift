@@ -23,10 +23,13 @@ public final class Judge: Sendable {
     /// kept between sessions in `referenceCache` when there is one.
     private let referenceScores = PerTaskCache<Double?>()
     public let referenceCache: ReferenceScoreCache?
+    /// Task digests for the cache's key, shared with the grader that made this judge.
+    private let digests: TaskDigests
 
-    public init(mutation: MutationRunner, referenceCache: ReferenceScoreCache? = nil) {
+    public init(mutation: MutationRunner, referenceCache: ReferenceScoreCache? = nil, digests: TaskDigests = TaskDigests()) {
         self.mutation = mutation
         self.referenceCache = referenceCache
+        self.digests = digests
     }
 
     /// Whether a task type's judgment reads the hidden-suite results (a review's findings are
@@ -114,7 +117,7 @@ public final class Judge: Sendable {
         try referenceScores.value(for: task.id) {
             guard let settings = task.manifest.mutation else { return nil }
             // A key that cannot be made (the task unreadable) only means measuring.
-            let key = try? referenceCache?.key(for: task, runner: mutation)
+            let key = try? referenceCache?.key(for: task, digest: digests.digest(of: task), runner: mutation)
             if let key, let score = referenceCache?.score(key) { return score }
             let tree = try FileTree.makeTemporaryDirectory(prefix: "reference", in: mutation.workRoot)
             defer { try? FileManager.default.removeItem(atPath: tree) }

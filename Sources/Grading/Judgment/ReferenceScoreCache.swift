@@ -27,9 +27,9 @@ public struct ReferenceScoreCache: Sendable {
         PrivateCacheFile.standardDirectory("reference").map { ReferenceScoreCache(directory: $0, context: context) }
     }
 
-    /// The entry name for `task` measured by `runner`.
-    func key(for task: TaskDefinition, runner: MutationRunner) throws -> String {
-        let parts = [Self.magic, ProbeVersion.current, try BundleExporter.digest(of: task), context,
+    /// The entry name for `task`, whose content digest is `digest`, measured by `runner`.
+    func key(for task: TaskDefinition, digest: String, runner: MutationRunner) -> String {
+        let parts = [Self.magic, ProbeVersion.current, digest, context,
                      "max_mutants \(runner.maximumMutants) select_by_coverage \(runner.selectByCoverage)",
                      ContentDigest.sha256(Array(MutationDriver.source.utf8))]
         return task.id + "-" + ContentDigest.sha256(Array(parts.joined(separator: "\n").utf8))
