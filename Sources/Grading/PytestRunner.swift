@@ -19,6 +19,8 @@ public struct PytestRunner: Sendable {
 
     /// How many times a run is resumed after hung tests before the rest are left `not-run`.
     public var maximumResumes = 4
+    /// The hidden suites with their plain assertions' expected values kept out of the sandbox.
+    let checkedSuites = CheckedSuites()
 
     /// Runs every test of `task` against one of its variants.
     public func run(_ task: TaskDefinition, variant: TaskVariant) throws -> SuiteRun {
@@ -44,23 +46,27 @@ public struct PytestRunner: Sendable {
     /// folder), in a fresh workspace whose canaries, if any, run too.
     private func attempt(_ plan: SuitePlan, _ tree: TreeSource, paths: [String], expected: [TestID],
                          observer: ProgressDecoder? = nil) throws -> SuiteRun {
-        let (workspace, canaries) = try PytestWorkspace.make(in: workRoot, plan: plan, tree: tree)
+        let hidden = TestID.Suite.hidden.rawValue
+        let rewritten = try plan.suites[hidden].map { try checkedSuites.suite(in: $0, runner: self) }
+        let (workspace, canaries) = try PytestWorkspace.make(in: workRoot, plan: plan, tree: tree, rewritten: rewritten)
         defer { workspace.remove() }
         observer?.expectCanaries(canaries)
         let before = try? FileTree.digest(of: workspace.grader)
         let token = ResultStream.newToken()
+        let checks = rewritten.map { CheckResponder($0, suite: hidden, token: token) }
         let nodeIDs = paths.contains { $0.contains("::") }
         let verdict: Verdict
         do {
             var c = configuration(plan.settings, workspace: workspace, paths: paths + (nodeIDs ? canaries : []), token: token)
             if let observer { c.channelObserver = { bytes in observer.feed(bytes) } }
+            if let checks { c.channelResponder = { bytes in checks.respond(bytes) } }
             verdict = try sandbox.run(c)
         } catch let error as SandboxError {
             verdict = Verdict.setupFailure(stage: error.kind.description, message: error.message)
         }
         let after = try? FileTree.digest(of: workspace.grader)
         return SuiteRun(label: tree.description, verdict: verdict, stream: ResultStream(verdict.channel, token: token),
-                        expected: expected, canaries: canaries, graderChanged: before == nil || before != after)
+                        expected: expected, canaries: canaries, graderChanged: before == nil || before != after, checks: checks)
     }
 
     func configuration(_ settings: RunSettings, workspace: PytestWorkspace, paths: [String], token: String) -> SandboxConfiguration {

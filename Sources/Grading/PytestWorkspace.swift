@@ -29,15 +29,20 @@ struct PytestWorkspace {
         return workspace
     }
 
-    /// Lays out a run of `plan`'s suites against `tree` under `parent`. Returns the node ids
-    /// of the canaries it planted, if the plan asks for them.
-    static func make(in parent: String, plan: SuitePlan, tree: TreeSource) throws -> (PytestWorkspace, canaries: [String]) {
+    /// Lays out a run of `plan`'s suites against `tree` under `parent`, the hidden suite's
+    /// modules replaced by their `rewritten` text (``CheckedAssertions``). Returns the node
+    /// ids of the canaries it planted, if the plan asks for them.
+    static func make(in parent: String, plan: SuitePlan, tree: TreeSource,
+                     rewritten: CheckedAssertions.Suite? = nil) throws -> (PytestWorkspace, canaries: [String]) {
         let workspace = try empty(in: parent, prefix: tree.description.replacingOccurrences(of: ":", with: "-"))
         do {
             try tree.populate(workspace.submission)
             var canaries: [String] = []
             for (name, folder) in plan.suites.sorted(by: { $0.key < $1.key }) {
                 try FileTree.overlay(folder, onto: workspace.grader + "/" + name)
+                if let rewritten, name == TestID.Suite.hidden.rawValue {
+                    for (module, text) in rewritten.modules { try workspace.write(text, to: workspace.grader + "/" + name + "/" + module) }
+                }
                 if plan.canaries, name == TestID.Suite.hidden.rawValue {
                     canaries += try CanaryTests.plant(in: workspace.grader + "/" + name, suite: name)
                 }

@@ -42,7 +42,8 @@ public struct SuiteRun: Sendable {
         return text.isEmpty ? "" : "; last output:\n" + text
     }
 
-    init(label: String, verdict: Verdict, stream: ResultStream, expected: [TestID], canaries: [String] = [], graderChanged: Bool = false) {
+    init(label: String, verdict: Verdict, stream: ResultStream, expected: [TestID], canaries: [String] = [], graderChanged: Bool = false,
+         checks: CheckResponder? = nil) {
         self.label = label
         var verdict = verdict
         verdict.channel = []
@@ -67,6 +68,13 @@ public struct SuiteRun: Sendable {
             self.canaries[canary] = stream.results[canary] ?? Self.missingResult(canary, stream: stream, verdict: verdict)
         }
         integrity = Self.findings(stream: stream, verdict: verdict, expected: expected, canaries: canarySet, graderChanged: graderChanged)
+        if let checks {
+            // The assertion as written and what the test computed, for the grader's report.
+            for (id, message) in checks.failureMessages() where results[id]?.outcome == .failed {
+                results[id]?.message = "call: " + message
+            }
+            integrity += checks.findings(results: stream.results, canaries: canarySet)
+        }
     }
 
     /// The collected tests that have no real result yet: never started, or cut off by the end

@@ -59,6 +59,7 @@ struct Execution {
         var output = OutputCapture(limit: Int(configuration.outputLimitKiB) * 1024)
         var channel: [UInt8] = []
         var channelTruncated = false
+        var answering = true
         let channelLimit = Int(configuration.channelLimitKiB) * 1024
         var report = ReportReader()
         var killReason: KillReason?
@@ -105,6 +106,10 @@ struct Execution {
                         channel += kept
                         if kept.count < n { channelTruncated = true }
                         configuration.channelObserver?(Array(kept))
+                        if answering, let reply = configuration.channelResponder?(Array(kept)), !reply.isEmpty {
+                            let sent = reply.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+                            answering = sent == reply.count
+                        }
                     default: output.append(buffer[0..<n], toStderr: index == 1)
                     }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
@@ -167,12 +172,14 @@ struct Pipes {
     init(channel withChannel: Bool) throws {
         for index in 0..<5 where index != 3 || withChannel {
             var fds: [Int32] = [-1, -1]
-            let rc = index == 4
+            // The channel and the lifeline are sockets: both carry messages both ways.
+            let socket = index >= 3
+            let rc = socket
                 ? socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
                 : probe_pipe2(&fds, O_CLOEXEC)
             guard rc == 0 else {
                 closeAll()
-                throw SandboxError.system(index == 4 ? "socketpair" : "pipe2", errno: errno)
+                throw SandboxError.system(socket ? "socketpair" : "pipe2", errno: errno)
             }
             switch index {
             case 0: stdout = fds

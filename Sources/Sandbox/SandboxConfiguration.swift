@@ -23,8 +23,8 @@ public struct SandboxConfiguration: Sendable {
     public var workdir: String?
     public var environment: [String] = []
     public var allowDegraded = false
-    /// Give the target a pipe at ``channelDescriptor`` and collect what it writes there in
-    /// ``Verdict/channel``.
+    /// Give the target a stream socket at ``channelDescriptor`` and collect what it writes
+    /// there in ``Verdict/channel``; ``channelResponder`` may answer on it.
     public var resultChannel = false
     /// Where the target finds the result channel.
     public static let channelDescriptor = LaunchSpec.targetChannelFD
@@ -33,6 +33,11 @@ public struct SandboxConfiguration: Sendable {
     /// Called with each chunk read from the result channel as it arrives, for live progress.
     /// The verdict still holds the whole channel.
     public var channelObserver: (@Sendable ([UInt8]) -> Void)?
+    /// Called with each chunk read from the result channel, after ``channelObserver``; what it
+    /// returns is sent back to the target on the channel. A target that stops reading its
+    /// answers gets no more of them: they are sent without blocking, and the first one that
+    /// does not fit ends the answering, so the run loop never waits on the sandbox.
+    public var channelResponder: (@Sendable ([UInt8]) -> [UInt8])?
     /// Told once the launcher runs: its pid and the run's cgroups, so a caller can find the
     /// sandbox's namespaces and sample its process tree while it runs.
     public var startObserver: (@Sendable (SandboxStart) -> Void)?

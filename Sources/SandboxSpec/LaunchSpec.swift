@@ -41,7 +41,7 @@ public struct LaunchSpec: Equatable, Sendable {
     /// first, as a ``message``; after that its end-of-file means the orchestrator is gone.
     /// Fixed, since it is read before anything else is known.
     public static let lifelineFD: Int32 = 5
-    /// Descriptor (in the launcher) of the result channel: a pipe the target receives as
+    /// Descriptor (in the launcher) of the result channel: a stream socket the target receives as
     /// ``targetChannelFD``, for results it streams back to the orchestrator (pytest's per-test
     /// records); -1 when the run has none. Above the fixed descriptors 0–5.
     public var channelFD: Int32 = -1

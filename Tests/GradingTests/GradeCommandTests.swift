@@ -124,6 +124,19 @@ import Testing
         }
     }
 
+    /// clone-aware-report (Tamper/README.md) tells the canaries apart and rewrites every other
+    /// result inside Probe's own plugin. The flip works (an F2P test whose assertion compares
+    /// with a computed value reads as passed, and no canary is tripped), and only the checked
+    /// assertion of `test_discount_is_applied` catches it.
+    @Test func aReportRewriteThatSparesTheCanariesIsCaughtByACheckedAssertion() throws {
+        let graded = try grade([try submission(.starter, overlay: "clone-aware-report")])
+        #expect(graded.exitCode == 0, "\(graded.stderr)")
+        #expect(graded.verdict() == "integrity-violation", "\(graded.report())")
+        #expect(graded.integrityKinds() == ["passed-despite-check"])
+        #expect(graded.outcomes()["hidden/test_pricing.py::test_discount_rounds_half_up[1]"] == "passed")
+        #expect(graded.percent() == 0)
+    }
+
     /// Compiled bytecode that would run instead of the source graders read, in archives (a
     /// folder submission's `__pycache__` never leaves the intake):
     /// - `cache`: the starter's buggy `shop/pricing.py`, with the reference's fix compiled into

@@ -18,6 +18,11 @@ public struct IntegrityFinding: Codable, Sendable, Equatable {
         case unexpectedTest = "unexpected-test"
         /// The test process exited with status 0 before pytest finished its session.
         case exitedEarly = "exited-early"
+        /// A test was reported as passed although Probe answered that one of its checked
+        /// assertions failed (see ``CheckedAssertions``).
+        case passedDespiteCheck = "passed-despite-check"
+        /// A test was reported as passed without asking one of its checked assertions.
+        case passedWithoutCheck = "passed-without-check"
     }
 
     public var kind: Kind

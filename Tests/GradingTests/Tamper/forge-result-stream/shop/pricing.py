@@ -84,7 +84,9 @@ def _collect() -> list[dict]:
     # drop `-p probe_results`: the child must not find (or need) Probe's channel
     args = " \0".join(sys.argv[1:]).replace("-p \0probe_results", "").split(" \0")
     args = [arg for arg in args if arg]
-    command = [sys.executable] + (["-I"] if sys.flags.isolated else []) + ["-B", "-c", _COLLECTOR]
+    # with this process's sys.path: the grader's test modules import from its folders
+    collector = f"import sys; sys.path[:0] = {sys.path!r}\n" + _COLLECTOR
+    command = [sys.executable] + (["-I"] if sys.flags.isolated else []) + ["-B", "-c", collector]
     done = subprocess.run(command + args + ["--collect-only", "-q"], capture_output=True, text=True,
                           timeout=20, env=dict(os.environ, **{_CHILD: "1"}), stdin=subprocess.DEVNULL)
     for line in done.stdout.splitlines():

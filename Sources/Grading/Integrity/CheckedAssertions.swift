@@ -1,0 +1,252 @@
+import Foundation
+import Sandbox
+import TaskBank
+
+/// Plain assertions of the hidden tests whose expected values never enter the sandbox.
+///
+/// The tested code runs in the same process as pytest, so it can rewrite any report a test
+/// makes (see ``CanaryTests``). What it cannot do is say what a correct answer is without
+/// knowing it. Before a run, every top-level `assert <expr> <op> <literal>` of a hidden test
+/// function (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `is`/`is not` None, True or
+/// False) becomes `__probe_check__(<id>, (<expr>))` in the grader's copy: the test sends the
+/// value it computed to Probe over the result channel, Probe compares it with the literal it
+/// kept, and answers pass or fail; on fail the check raises AssertionError as the assertion
+/// would have. Line numbers stay the same.
+///
+/// A test reported as passed is then held to its checks (``CheckResponder``): each must have
+/// been asked, once, while that test ran, and must have passed. A test whose function
+/// returns or yields is left as it is, since it may end before its last assertion.
+enum CheckedAssertions {
+    /// Turns a Python value into the JSON ``PythonValue`` reads. It looks at `type()`, which
+    /// the tested code cannot fake, and calls the base types' own methods, so a subclass's
+    /// overrides (an `__eq__` that always agrees, a lying `__repr__`) play no part.
+    static let canonicalSource = #"""
+    def _canonical(value: object, _budget: list[int] | None = None) -> object:
+        budget = [100_000] if _budget is None else _budget
+        budget[0] -= 1
+        if budget[0] < 0:
+            return {"o": "value too large to check"}
+        kind = type(value)
+        if value is None or kind is bool:
+            return value
+        try:
+            if issubclass(kind, int):
+                return {"i": int.__repr__(value)}
+            if issubclass(kind, float):
+                return {"f": float.__repr__(value)}
+            if issubclass(kind, str):
+                return str.__str__(value)
+            if issubclass(kind, (bytes, bytearray)):
+                return {"b": bytes.hex(bytes(memoryview(value)))}
+            if kind.__module__ == "decimal" and kind.__name__ == "Decimal":
+                return {"d": kind.__str__(value)}
+            if issubclass(kind, list):
+                return {"l": [_canonical(item, budget) for item in list.__iter__(value)]}
+            if issubclass(kind, tuple):
+                return {"t": [_canonical(item, budget) for item in tuple.__iter__(value)]}
+            if issubclass(kind, (set, frozenset)):
+                items = set.__iter__(value) if issubclass(kind, set) else frozenset.__iter__(value)
+                return {"s": [_canonical(item, budget) for item in items]}
+            if issubclass(kind, dict):
+                return {"m": [[_canonical(k, budget), _canonical(v, budget)] for k, v in dict.items(value)]}
+        except Exception:  # a value whose base methods fail cannot be vouched for
+            pass
+        return {"o": kind.__qualname__}
+    """#
+
+    /// The rewriter: `python -I -B rewrite.py HIDDEN_DIR` prints
+    /// `{"modules": {path: text}, "checks": [Check…], "skipped": [path: error]}`.
+    static let rewriterSource = #"""
+    """Moves the expected values of the hidden tests' plain assertions out of the sandbox. Written by Probe."""
+    from __future__ import annotations
+
+    import ast
+    import json
+    import os
+    import sys
+
+    \#(canonicalSource)
+
+    OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+           ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+    NO = object()
+    IMPORT = "\n\nfrom probe_results import check as __probe_check__\n"
+
+
+    def literal(node: ast.expr) -> object:
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return NO
+        canonical = _canonical(value)
+        return NO if opaque(canonical) else canonical
+
+
+    def opaque(canonical: object) -> bool:
+        if isinstance(canonical, dict):
+            return "o" in canonical or any(opaque(item) for item in canonical.values())
+        return isinstance(canonical, list) and any(opaque(item) for item in canonical)
+
+
+    def tests(tree: ast.Module):
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+                yield node.name, node
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
+                        yield f"{node.name}::{item.name}", item
+
+
+    def may_end_early(function: ast.AST) -> bool:
+        stack = list(ast.iter_child_nodes(function))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
+                return True
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.extend(ast.iter_child_nodes(node))
+        return False
+
+
+    def rewrite(path: str, rel: str, first_id: int) -> tuple[str | None, list[dict]]:
+        with open(path, encoding="utf-8") as file:
+            source = file.read()
+        tree = ast.parse(source, filename=path)
+        lines = source.encode("utf-8").splitlines(keepends=True)
+        edits, checks = [], []
+        for name, function in tests(tree):
+            if may_end_early(function):
+                continue
+            for statement in function.body:
+                if not (isinstance(statement, ast.Assert) and isinstance(statement.test, ast.Compare)
+                        and len(statement.test.ops) == 1 and type(statement.test.ops[0]) in OPS):
+                    continue
+                op = OPS[type(statement.test.ops[0])]
+                left, right = statement.test.left, statement.test.comparators[0]
+                expected_right, expected_left = literal(right), literal(left)
+                if (expected_right is NO) == (expected_left is NO):
+                    continue
+                side, value_node, expected = ("left", left, expected_right) if expected_right is not NO else ("right", right, expected_left)
+                if op in ("is", "is not") and expected not in (None, True, False):
+                    continue
+                check_id = first_id + len(checks)
+                value_text = ast.get_source_segment(source, value_node)
+                call = f"__probe_check__({check_id}, ({value_text})"
+                if statement.msg is not None:
+                    call += f", lambda: ({ast.get_source_segment(source, statement.msg)})"
+                span = statement.end_lineno - statement.lineno
+                call += "\n" * (span - call.count("\n")) + ")"
+                edits.append((statement.lineno - 1, statement.col_offset, statement.end_lineno - 1, statement.end_col_offset, call))
+                checks.append({"id": check_id, "module": rel, "function": name, "line": statement.lineno,
+                               "source": ast.get_source_segment(source, statement), "op": op, "side": side,
+                               "expected": expected})
+        if not edits:
+            return None, []
+        for start_line, start_col, end_line, end_col, text in sorted(edits, reverse=True):
+            head, tail = lines[start_line][:start_col], lines[end_line][end_col:]
+            lines[start_line:end_line + 1] = [head + text.encode("utf-8") + tail]
+        return b"".join(lines).decode("utf-8") + IMPORT, checks
+
+
+    def main(root: str) -> None:
+        modules, checks, skipped = {}, [], {}
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                if not (name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))):
+                    continue
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, root)
+                try:
+                    text, found = rewrite(path, rel, len(checks) + 1)
+                except (SyntaxError, UnicodeDecodeError, ValueError) as error:
+                    skipped[rel] = f"{type(error).__name__}: {error}"
+                    continue
+                if text is not None:
+                    modules[rel] = text
+                    checks += found
+        json.dump({"modules": modules, "checks": checks, "skipped": skipped}, sys.stdout)
+
+
+    if __name__ == "__main__":
+        main(sys.argv[1])
+    """#
+
+    /// One rewritten assertion.
+    struct Check: Decodable, Sendable {
+        var id: Int
+        /// The test module, relative to the hidden suite's folder.
+        var module: String
+        /// `test_x` or `TestClass::test_x`.
+        var function: String
+        var line: Int
+        /// The assertion as written, expected value included: for the grader's messages only.
+        var source: String
+        var op: String
+        /// Where the computed value stands: `left` in `assert value == 3`, `right` in `assert 3 in value`.
+        var side: String
+        var expected: PythonValue
+
+        /// Whether `value` passes: nil when the comparison cannot be made on what came back.
+        func passes(_ value: PythonValue) -> Bool? {
+            side == "left" ? PythonValue.evaluate(value, op, expected) : PythonValue.evaluate(expected, op, value)
+        }
+    }
+
+    /// A hidden suite with its assertions rewritten.
+    struct Suite: Decodable, Sendable {
+        /// Module path (relative to the suite folder) → its rewritten text.
+        var modules: [String: String]
+        var checks: [Check]
+        /// Modules left as they are because they do not parse; pytest reports them.
+        var skipped: [String: String]
+
+        static let empty = Suite(modules: [:], checks: [], skipped: [:])
+
+        /// The checks of each test function, by `module::function`.
+        func byFunction() -> [String: [Check]] {
+            Dictionary(grouping: checks) { $0.module + "::" + $0.function }
+        }
+    }
+}
+
+/// The rewritten hidden suites, made once per suite folder and process.
+final class CheckedSuites: Sendable {
+    private let cache = PerTaskCache<CheckedAssertions.Suite>()
+
+    /// The rewrite of the suite in `folder`, made by the rewriter in the sandbox: the tests
+    /// are the task's, but nothing of Probe's runs Python outside it.
+    func suite(in folder: String, runner: PytestRunner) throws -> CheckedAssertions.Suite {
+        try cache.value(for: folder) {
+            let scratch = try FileTree.makeTemporaryDirectory(prefix: "rewrite", in: runner.workRoot)
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let script = scratch + "/rewrite_assertions.py"
+            guard FileManager.default.createFile(atPath: script, contents: Data(CheckedAssertions.rewriterSource.utf8)) else {
+                throw GradingError(.io, "\(script): cannot write the assertion rewriter")
+            }
+            _ = chmod(scratch, 0o755)
+            _ = chmod(script, 0o644)
+            var c = SandboxConfiguration()
+            c.readOnlyPaths = [scratch, folder]
+            c.cpuTimeSeconds = 30
+            c.wallTimeSeconds = 60
+            c.memoryMiB = 512
+            c.outputLimitKiB = 64 * 1024
+            c.environment = ["LANG=C.UTF-8"]
+            c.command = [runner.python, "-I", "-B", script, folder]
+            let verdict: Verdict
+            do { verdict = try runner.sandbox.run(c) } catch let error as SandboxError {
+                throw GradingError(.io, "\(folder): the assertion rewriter could not run: \(error.message)")
+            }
+            guard verdict.status == .ok else {
+                throw GradingError(.io, "\(folder): the assertion rewriter failed (\(verdict.reason)): \(verdict.stderr.suffix(2000))")
+            }
+            do {
+                return try JSONDecoder().decode(CheckedAssertions.Suite.self, from: Data(verdict.stdout.utf8))
+            } catch {
+                throw GradingError(.io, "\(folder): the assertion rewriter's output is not what Probe expects: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+@testable import Grading
+import Foundation
+import ProbeTestSupport
+import Testing
+
+/// Checked assertions: the rewriter keeps lines and moves every plain expected value out, and
+/// Swift compares as Python does, case by case against the grading venv's own interpreter.
+@Suite struct CheckedAssertionsTests {
+    /// Runs the rewriter, as Probe writes it, over `modules` (path → text) with the venv's
+    /// Python outside the sandbox: the input is this test's own.
+    private func rewrite(_ modules: [String: String]) throws -> (CheckedAssertions.Suite, folder: URL) {
+        let folder = try ProbeProcess.temporaryDirectory()
+        for (path, text) in modules {
+            let url = folder.appendingPathComponent("hidden/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let script = folder.appendingPathComponent("rewrite.py")
+        try Data(CheckedAssertions.rewriterSource.utf8).write(to: script)
+        let (code, out, err) = try ProbeProcess.execute([ProbeProcess.python, "-I", "-B", script.path, folder.appendingPathComponent("hidden").path])
+        #expect(code == 0, "\(err)")
+        return (try JSONDecoder().decode(CheckedAssertions.Suite.self, from: Data(out.utf8)), folder)
+    }
+
+    static let module = """
+    import pytest
+
+    from shop import api
+
+
+    def test_status_and_body():
+        reply = api.get("/orders/7")
+        assert reply.status == 404, f"got {reply.body}"
+        assert "error" in reply.json()
+        assert reply.json()["error"] == {
+            "code": "not_found",
+            "retry": False,
+        }
+        assert reply.header("etag") is None
+
+
+    def test_computed_expectation(cents):
+        assert api.total(cents) == cents * 2
+
+
+    def test_leaves_early():
+        if api.ready():
+            return
+        assert api.total(1) == 2
+
+
+    class TestNested:
+        def test_method(self):
+            assert 3 <= api.count()
+
+
+    def helper():
+        assert api.total(1) == 2
+
+    """
+
+    @Test func plainAssertionsLeaveTheSandboxAndLinesStay() throws {
+        let (suite, folder) = try rewrite(["test_api.py": Self.module])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(suite.skipped.isEmpty)
+        let text = try #require(suite.modules["test_api.py"])
+        // Every line keeps its number: tracebacks and the checks' lines still point at the test.
+        let original = Self.module.split(separator: "\n", omittingEmptySubsequences: false)
+        let rewritten = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rewritten.count == original.count + 3)
+        for check in suite.checks { #expect(rewritten[check.line - 1].contains("__probe_check__(\(check.id), ")) }
+        // The expected values are gone from the copy; the computed ones and the message stay.
+        for gone in ["404", "not_found", "\"retry\": False", "is None", "\"error\" in", "3 <="] { #expect(!text.contains(gone), "\(gone)") }
+        #expect(text.contains("lambda: (f\"got {reply.body}\")"))
+        #expect(text.contains("== cents * 2"))
+        #expect(text.hasSuffix("from probe_results import check as __probe_check__\n"))
+
+        let byLine = Dictionary(uniqueKeysWithValues: suite.checks.map { ($0.line, $0) })
+        #expect(suite.checks.map(\.line) == [8, 9, 10, 14, 29])
+        #expect(byLine[8]?.expected == .int("404") && byLine[8]?.op == "==" && byLine[8]?.side == "left")
+        #expect(byLine[9]?.expected == .str("error") && byLine[9]?.op == "in" && byLine[9]?.side == "right")
+        #expect(byLine[10]?.expected == .dict([.init(key: .str("code"), value: .str("not_found")), .init(key: .str("retry"), value: .bool(false))]))
+        #expect(byLine[14]?.expected == PythonValue.none && byLine[14]?.op == "is")
+        #expect(byLine[29]?.function == "TestNested::test_method" && byLine[29]?.side == "right")
+        // The rewritten module still compiles.
+        let copy = folder.appendingPathComponent("rewritten.py")
+        try Data(text.utf8).write(to: copy)
+        let compiled = try ProbeProcess.execute([ProbeProcess.python, "-I", "-c", "import sys; compile(open(sys.argv[1]).read(), 'm', 'exec')", copy.path])
+        #expect(compiled.0 == 0, "\(compiled.2)")
+    }
+
+    /// Every case is evaluated by Python itself and by ``PythonValue``; they must agree, and
+    /// Python's TypeError must come out as nil (the check fails).
+    @Test func comparisonsAgreeWithPython() throws {
+        let cases = [
+            ("1", "==", "1.0"), ("True", "==", "1"), ("True", "is", "True"), ("1", "is", "True"), ("None", "is", "None"),
+            ("0", "is not", "None"), ("(1, 2)", "==", "[1, 2]"), ("(1, 2)", "==", "(1, 2.0)"), ("{1: 'a'}", "==", "{True: 'a'}"),
+            ("'\\u00e9'", "==", "'e\\u0301'"), ("decimal.Decimal('5.00')", "==", "5"), ("decimal.Decimal('0.1')", "==", "0.1"),
+            ("decimal.Decimal('0.5')", "==", "0.5"), ("2**53 + 1", "==", "float(2**53 + 1)"), ("10**30", "==", "1e30"),
+            ("float('nan')", "==", "float('nan')"), ("float('inf')", ">", "10**400"), ("-0.0", "==", "0"),
+            ("{1, 2}", "==", "frozenset({2, 1})"), ("{'a', 'b'}", ">=", "{'a'}"), ("{'a'}", "<", "{'a'}"), ("{'a'}", "<=", "{'a'}"),
+            ("'abc'", "<", "'abd'"), ("'Z'", "<", "'a'"), ("b'ab'", "<", "b'b'"), ("[1, 2]", "<", "[1, 2, 0]"), ("(2,)", ">", "(1, 9)"),
+            ("'b'", "in", "'abc'"), ("'x'", "in", "['x', 'y']"), ("3", "in", "{3.0: 'three'}"), ("97", "in", "b'abc'"),
+            ("'a'", "in", "{'a': 1}"), ("'q'", "not in", "('a', 'b')"), ("'1'", "==", "1"), ("None", "==", "0"), ("[]", "==", "()"),
+            ("'a'", "<", "1"), ("1", "in", "'abc'"), ("decimal.Decimal('1.5')", "<", "2"), ("-5", "<", "-4.5"),
+            ("10**40 + 1", ">", "10**40"), ("collections.OrderedDict(a=1)", "==", "{'a': 1}"), ("bytearray(b'x')", "==", "b'x'"),
+            ("enum.IntEnum('E', 'A B').B", "==", "2"), ("[{'k': (1, None)}]", "==", "[{'k': (1, None)}]"), ("{'k': [1]}", "==", "{'k': [2]}"),
+        ]
+        let program = """
+        import collections, decimal, enum, json, sys
+        \(CheckedAssertions.canonicalSource)
+        OPS = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b, ">": lambda a, b: a > b,
+               "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "is": lambda a, b: a is b, "is not": lambda a, b: a is not b,
+               "in": lambda a, b: a in b, "not in": lambda a, b: a not in b}
+        for line in open(sys.argv[1]):
+            left, op, right = json.loads(line)
+            a, b = eval(left), eval(right)
+            try:
+                result = bool(OPS[op](a, b))
+            except TypeError:
+                result = None
+            print(json.dumps([_canonical(a), _canonical(b), result]))
+        """
+        let input = cases.map { #"["\#($0.0.replacingOccurrences(of: "\\", with: "\\\\"))", "\#($0.1)", "\#($0.2.replacingOccurrences(of: "\\", with: "\\\\"))"]"# }
+            .joined(separator: "\n") + "\n"
+        let folder = try ProbeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("cases.jsonl")
+        try Data(input.utf8).write(to: file)
+        let (code, out, err) = try ProbeProcess.execute([ProbeProcess.python, "-I", "-c", program, file.path])
+        try #require(code == 0, "\(err)")
+        let lines = out.split(separator: "\n")
+        try #require(lines.count == cases.count)
+        for (index, line) in lines.enumerated() {
+            struct Row: Decodable {
+                var left: PythonValue, right: PythonValue, python: Bool?
+                init(from decoder: Decoder) throws {
+                    var items = try decoder.unkeyedContainer()
+                    left = try items.decode(PythonValue.self)
+                    right = try items.decode(PythonValue.self)
+                    python = try items.decodeNil() ? nil : try items.decode(Bool.self)
+                }
+            }
+            let row = try JSONDecoder().decode(Row.self, from: Data(line.utf8))
+            let swift = PythonValue.evaluate(row.left, cases[index].1, row.right)
+            #expect(swift == row.python, "\(cases[index]): Python says \(row.python.map(String.init) ?? "TypeError"), Swift \(swift.map(String.init) ?? "nil")")
+        }
+    }
+
+    /// A value whose type overrides equality or lies about itself is not a plain value: no
+    /// check vouches for it, so an always-equal object cannot pass one.
+    @Test func anObjectThatClaimsEqualityIsOpaque() throws {
+        let program = """
+        import json
+        \(CheckedAssertions.canonicalSource)
+        class Anything:
+            def __eq__(self, other): return True
+            __hash__ = None
+            @property
+            def __class__(self): return int
+        class Loud(str):
+            def __str__(self): return "forged"
+        print(json.dumps([_canonical(Anything()), _canonical(Loud("real")), _canonical([Anything()])]))
+        """
+        let (code, out, err) = try ProbeProcess.execute([ProbeProcess.python, "-I", "-c", program])
+        try #require(code == 0, "\(err)")
+        let values = try JSONDecoder().decode([PythonValue].self, from: Data(out.utf8))
+        #expect(values == [.opaque("Anything"), .str("real"), .list([.opaque("Anything")])])
+        #expect(PythonValue.evaluate(values[0], "==", .int("201")) == nil)
+    }
+}
