@@ -53,7 +53,7 @@ public struct PytestRunner: Sendable {
         observer?.expectCanaries(canaries)
         let before = try? FileTree.digest(of: workspace.grader)
         let token = ResultStream.newToken()
-        let checks = rewritten.map { CheckResponder($0, suite: hidden, token: token) }
+        let checks = rewritten.map { CheckResponder($0, suite: hidden, token: token, canaries: canaries) }
         let nodeIDs = paths.contains { $0.contains("::") }
         let verdict: Verdict
         do {

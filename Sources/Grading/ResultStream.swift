@@ -79,6 +79,9 @@ struct ResultStream {
                 anomalies.append("a test that was never collected started: \(event.nodeid ?? "?")")
                 return
             }
+            if let running, results[running] == nil {
+                anomalies.append("\(id) started while \(running) was still running")
+            }
             running = id
         case "result":
             guard let id = event.nodeid, isCollected(id) else {

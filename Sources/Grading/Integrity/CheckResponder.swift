@@ -5,8 +5,9 @@ import Foundation
 ///
 /// It reads the result channel as the run loop receives it, line by line: `start` events say
 /// which test is running, `check` events ask about one of that test's assertions. A check is
-/// answered `1` (pass) or `0`; one that names another test than the running one, a check of
-/// another test function, or a check asked twice is an anomaly, answered `0`.
+/// answered `1` (pass) or `0`. Asking for another test than the running one, a check of
+/// another test function (only a planted canary may ask its original's), a check twice, or
+/// anything after a `0` (a failed check ends an honest test) is an anomaly, answered `0`.
 final class CheckResponder: @unchecked Sendable {
     struct Answer: Sendable {
         var check: CheckedAssertions.Check
@@ -20,18 +21,17 @@ final class CheckResponder: @unchecked Sendable {
         var event: String
         var nodeid: String?
         var check: Int?
-        var value: PythonValue?
+    }
 
-        enum CodingKeys: String, CodingKey { case t, event, nodeid, check, value }
+    /// A check's value, read apart from the event: one that cannot be read is still answered.
+    private struct Value: Decodable {
+        var value: PythonValue
+
+        enum CodingKeys: String, CodingKey { case value }
 
         init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            t = try container.decodeIfPresent(String.self, forKey: .t)
-            event = try container.decode(String.self, forKey: .event)
-            nodeid = try container.decodeIfPresent(String.self, forKey: .nodeid)
-            check = try container.decodeIfPresent(Int.self, forKey: .check)
             // A computed None arrives as null, which is a value here, not a missing one.
-            value = container.contains(.value) ? try container.decode(PythonValue.self, forKey: .value) : nil
+            value = try decoder.container(keyedBy: CodingKeys.self).decode(PythonValue.self, forKey: .value)
         }
     }
 
@@ -39,18 +39,23 @@ final class CheckResponder: @unchecked Sendable {
     private let byFunction: [String: [CheckedAssertions.Check]]
     private let token: String
     private let suite: String
+    /// The planted canaries' node ids, without parameters.
+    private let canaries: Set<String>
     private let lock = NSLock()
     private var pending: [UInt8] = []
+    /// How much of `pending` holds no newline.
+    private var scanned = 0
     private var running: String?
     private var answers: [String: [Int: Answer]] = [:]
     private var anomalies: [String] = []
 
     /// `suite` is the hidden suite's folder name under the grader folder (`hidden`).
-    init(_ rewritten: CheckedAssertions.Suite, suite: String, token: String) {
+    init(_ rewritten: CheckedAssertions.Suite, suite: String, token: String, canaries: [String]) {
         checks = Dictionary(rewritten.checks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         byFunction = rewritten.byFunction()
         self.token = token
         self.suite = suite
+        self.canaries = Set(canaries)
     }
 
     /// Takes one chunk of the channel and returns the answers to the checks it completes.
@@ -59,21 +64,25 @@ final class CheckResponder: @unchecked Sendable {
         defer { lock.unlock() }
         pending += chunk
         var reply: [UInt8] = []
-        while let newline = pending.firstIndex(of: 0x0a) {
-            let line = Array(pending[..<newline])
+        while let newline = pending[scanned...].firstIndex(of: 0x0a) {
+            let line = Data(pending[..<newline])
             pending.removeSubrange(...newline)
-            guard let event = try? JSONDecoder().decode(Event.self, from: Data(line)), event.t == token else { continue }
+            scanned = 0
+            guard let event = try? JSONDecoder().decode(Event.self, from: line), event.t == token else { continue }
             switch event.event {
             case "start": running = event.nodeid
             case "result": running = nil
-            case "check": reply += answer(event) ? Array("1\n".utf8) : Array("0\n".utf8)
+            case "check":
+                let value = (try? JSONDecoder().decode(Value.self, from: line))?.value
+                reply += answer(event, value: value) ? Array("1\n".utf8) : Array("0\n".utf8)
             default: break
             }
         }
+        scanned = pending.count
         return reply
     }
 
-    private func answer(_ event: Event) -> Bool {
+    private func answer(_ event: Event, value: PythonValue?) -> Bool {
         guard let id = event.check, let check = checks[id] else {
             anomalies.append("a check of an assertion Probe never rewrote: \(event.check.map(String.init) ?? "none")")
             return false
@@ -82,8 +91,7 @@ final class CheckResponder: @unchecked Sendable {
             anomalies.append("check \(id) (\(check.module) line \(check.line)) was asked for \(event.nodeid ?? "no test"), which was not running")
             return false
         }
-        guard let (module, function) = Self.split(node, suite: suite), module == check.module,
-              function == check.function || isClone(function, module: module, of: check) else {
+        guard let (module, function) = Self.split(node, suite: suite), owns(node, module: module, function: function, check) else {
             anomalies.append("\(node) asked check \(id), which belongs to \(check.module)::\(check.function)")
             return false
         }
@@ -91,15 +99,24 @@ final class CheckResponder: @unchecked Sendable {
             anomalies.append("\(node) asked check \(id) (line \(check.line)) twice")
             return false
         }
-        let passed = event.value.flatMap(check.passes) ?? false
-        answers[node, default: [:]][id] = Answer(check: check, passed: passed, got: event.value?.description ?? "nothing")
+        guard answers[node]?.values.allSatisfy(\.passed) ?? true else {
+            anomalies.append("\(node) asked check \(id) (line \(check.line)) after one of its checks had failed, which ends the test")
+            return false
+        }
+        let passed = value.flatMap(check.passes) ?? false
+        answers[node, default: [:]][id] = Answer(check: check, passed: passed, got: value?.description ?? "a value Probe could not read")
         return passed
     }
 
-    /// A canary clones a module-level test under another name, checks included: its checks
-    /// belong to a function that is not its own, and it has none of its own.
-    private func isClone(_ function: String, module: String, of check: CheckedAssertions.Check) -> Bool {
-        !function.contains("::") && !check.function.contains("::") && byFunction[module + "::" + function] == nil
+    /// Whether the test `node` runs `check`: its own function's, a method it inherits under a
+    /// subclass's name, or, for a planted canary, the checks of the test it clones.
+    private func owns(_ node: String, module: String, function: String, _ check: CheckedAssertions.Check) -> Bool {
+        if module == check.module && function == check.function { return true }
+        if let method = check.function.split(separator: "::").last, check.function.contains("::") {
+            return function.hasSuffix("::" + method)
+        }
+        let planted = node.firstIndex(of: "[").map { String(node[..<$0]) } ?? node
+        return module == check.module && canaries.contains(planted)
     }
 
     /// `hidden/sub/test_x.py::Class::test_y[3]` → (`sub/test_x.py`, `Class::test_y`).

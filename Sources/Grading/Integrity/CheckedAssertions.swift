@@ -35,11 +35,15 @@ enum CheckedAssertions {
             if issubclass(kind, float):
                 return {"f": float.__repr__(value)}
             if issubclass(kind, str):
-                return str.__str__(value)
+                text = str.__str__(value)
+                text.encode("utf-8")  # a lone surrogate cannot cross the channel intact
+                return text if len(text) <= 1 << 20 else {"o": "str too long to check"}
             if issubclass(kind, (bytes, bytearray)):
-                return {"b": bytes.hex(bytes(memoryview(value)))}
-            if kind.__module__ == "decimal" and kind.__name__ == "Decimal":
-                return {"d": kind.__str__(value)}
+                data = bytes(memoryview(value))
+                return {"b": data.hex()} if len(data) <= 1 << 20 else {"o": "bytes too long to check"}
+            decimal = getattr(__import__("sys").modules.get("decimal"), "Decimal", None)
+            if decimal is not None and issubclass(kind, decimal):
+                return {"d": decimal.__str__(value)}
             if issubclass(kind, list):
                 return {"l": [_canonical(item, budget) for item in list.__iter__(value)]}
             if issubclass(kind, tuple):
@@ -49,6 +53,8 @@ enum CheckedAssertions {
                 return {"s": [_canonical(item, budget) for item in items]}
             if issubclass(kind, dict):
                 return {"m": [[_canonical(k, budget), _canonical(v, budget)] for k, v in dict.items(value)]}
+            if kind is type({}.keys()) or kind is type({}.items()):  # compare as sets
+                return {"s": [_canonical(item, budget) for item in value]}
         except Exception:  # a value whose base methods fail cannot be vouched for
             pass
         return {"o": kind.__qualname__}
@@ -61,9 +67,11 @@ enum CheckedAssertions {
     from __future__ import annotations
 
     import ast
+    import io
     import json
     import os
     import sys
+    import tokenize
 
     \#(canonicalSource)
 
@@ -89,13 +97,45 @@ enum CheckedAssertions {
 
 
     def tests(tree: ast.Module):
+        """Test functions and methods whose node ids are theirs alone: a class with bases, or one
+        another class of the module derives from, shares its methods under other names."""
+        once = defined_once(tree.body)
+        bases = {base.id for node in tree.body if isinstance(node, ast.ClassDef) for base in node.bases if isinstance(base, ast.Name)}
         for node in tree.body:
+            if getattr(node, "name", None) not in once:
+                continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
                 yield node.name, node
-            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test") and not node.bases and node.name not in bases:
+                methods = defined_once(node.body)
                 for item in node.body:
-                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test") and item.name in methods:
                         yield f"{node.name}::{item.name}", item
+
+
+    def plain_marks(function: ast.AST) -> bool:
+        """Only pytest marks: another decorator may run the body twice (hypothesis, retries)."""
+        for decorator in function.decorator_list:
+            node = decorator.func if isinstance(decorator, ast.Call) else decorator
+            names = []
+            while isinstance(node, ast.Attribute):
+                names.append(node.attr)
+                node = node.value
+            if not isinstance(node, ast.Name):
+                return False
+            dotted = ".".join([node.id, *reversed(names)])
+            if not (dotted.startswith("pytest.mark.") or dotted.startswith("mark.")):
+                return False
+        return True
+
+
+    def defined_once(body: list[ast.stmt]) -> set[str]:
+        """Names bound once by a def or class in `body`: pytest runs only the last of several."""
+        seen: dict[str, int] = {}
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                seen[node.name] = seen.get(node.name, 0) + 1
+        return {name for name, count in seen.items() if count == 1}
 
 
     def may_end_early(function: ast.AST) -> bool:
@@ -110,13 +150,13 @@ enum CheckedAssertions {
 
 
     def rewrite(path: str, rel: str, first_id: int) -> tuple[str | None, list[dict]]:
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding="utf-8-sig") as file:
             source = file.read()
         tree = ast.parse(source, filename=path)
         lines = source.encode("utf-8").splitlines(keepends=True)
         edits, checks = [], []
         for name, function in tests(tree):
-            if may_end_early(function):
+            if may_end_early(function) or not plain_marks(function):
                 continue
             for statement in function.body:
                 if not (isinstance(statement, ast.Assert) and isinstance(statement.test, ast.Compare)
@@ -132,9 +172,9 @@ enum CheckedAssertions {
                     continue
                 check_id = first_id + len(checks)
                 value_text = ast.get_source_segment(source, value_node)
+                # The message goes too: it may spell the expected value out. The grader's report
+                # shows the assertion as written.
                 call = f"__probe_check__({check_id}, ({value_text})"
-                if statement.msg is not None:
-                    call += f", lambda: ({ast.get_source_segment(source, statement.msg)})"
                 span = statement.end_lineno - statement.lineno
                 call += "\n" * (span - call.count("\n")) + ")"
                 edits.append((statement.lineno - 1, statement.col_offset, statement.end_lineno - 1, statement.end_col_offset, call))
@@ -146,7 +186,21 @@ enum CheckedAssertions {
         for start_line, start_col, end_line, end_col, text in sorted(edits, reverse=True):
             head, tail = lines[start_line][:start_col], lines[end_line][end_col:]
             lines[start_line:end_line + 1] = [head + text.encode("utf-8") + tail]
-        return b"".join(lines).decode("utf-8") + IMPORT, checks
+        rewritten = without_comments(b"".join(lines).decode("utf-8")) + IMPORT
+        compile(rewritten, path, "exec", dont_inherit=True)  # else the module stays as it was
+        return rewritten, checks
+
+
+    def without_comments(source: str) -> str:
+        """The module with its comments cut (a comment may spell an expected value out); every
+        line stays where it was."""
+        lines = io.StringIO(source).readlines()  # the rows tokenize counts
+        cuts = [token.start for token in tokenize.generate_tokens(io.StringIO(source).readline) if token.type == tokenize.COMMENT]
+        for row, column in reversed(cuts):
+            line = lines[row - 1]
+            ending = line[len(line.rstrip("\r\n")):]
+            lines[row - 1] = line[:column].rstrip() + ending
+        return "".join(lines)
 
 
     def main(root: str) -> None:
@@ -160,7 +214,7 @@ enum CheckedAssertions {
                 rel = os.path.relpath(path, root)
                 try:
                     text, found = rewrite(path, rel, len(checks) + 1)
-                except (SyntaxError, UnicodeDecodeError, ValueError) as error:
+                except (SyntaxError, UnicodeDecodeError, ValueError, tokenize.TokenError) as error:
                     skipped[rel] = f"{type(error).__name__}: {error}"
                     continue
                 if text is not None:

@@ -24,7 +24,11 @@ extension PythonValue {
     static func equal(_ a: PythonValue, _ b: PythonValue) -> Bool? {
         if case .opaque = a { return nil }
         if case .opaque = b { return nil }
-        if let x = a.number, let y = b.number { return x.compare(y) == .same }
+        if let x = a.number, let y = b.number {
+            // A signalling NaN raises InvalidOperation in any comparison.
+            if x.signaling || y.signaling { return nil }
+            return x.compare(y) == .same
+        }
         switch (a, b) {
         case (.none, .none): return true
         case (.str(let x), .str(let y)): return Array(x.unicodeScalars) == Array(y.unicodeScalars)
@@ -33,24 +37,36 @@ extension PythonValue {
             guard x.count == y.count else { return false }
             return all(zip(x, y).map { equal($0, $1) })
         case (.set(let x), .set(let y)):
+            // Both ways: a forged encoding may repeat an item, which a real set never holds.
             guard x.count == y.count else { return false }
-            return all(x.map { item in contains(.set(y), item) })
+            return all(x.map { item in contains(.set(y), item) } + y.map { item in contains(.set(x), item) })
         case (.dict(let x), .dict(let y)):
             guard x.count == y.count else { return false }
-            return all(x.map { pair -> Bool? in
-                guard let match = y.first(where: { equal($0.key, pair.key) == true }) else {
-                    return y.contains { equal($0.key, pair.key) == nil } ? nil : false
-                }
-                return equal(pair.value, match.value)
-            })
+            return all(matches(x, in: y) + matches(y, in: x))
+        case (.decimal, _), (_, .decimal):
+            return nil  // a Decimal too large to hold exactly
         default:
             return false
         }
     }
 
+    /// Whether each item of `pairs` has an equal key in `other` with an equal value.
+    private static func matches(_ pairs: [Pair], in other: [Pair]) -> [Bool?] {
+        pairs.map { pair -> Bool? in
+            guard let match = other.first(where: { equal($0.key, pair.key) == true }) else {
+                return other.contains { equal($0.key, pair.key) == nil } ? nil : false
+            }
+            return equal(pair.value, match.value)
+        }
+    }
+
     /// Python's `<` for numbers, str, bytes and sequences of one kind; nil for the rest.
     static func less(_ a: PythonValue, _ b: PythonValue) -> Bool? {
-        if let x = a.number, let y = b.number { return x.compare(y) == .less }
+        if let x = a.number, let y = b.number {
+            // Ordering a Decimal NaN raises InvalidOperation; a float NaN is just unordered.
+            if x.signaling || y.signaling || (x.kind == .nan && x.decimal) || (y.kind == .nan && y.decimal) { return nil }
+            return x.compare(y) == .less
+        }
         switch (a, b) {
         case (.str(let x), .str(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) { $0.value < $1.value }
         case (.bytes(let x), .bytes(let y)): return x.lexicographicallyPrecedes(y)
@@ -97,10 +113,12 @@ extension PythonValue {
             if case .bytes(let part) = item { return Self.contains(bytes, part) }
             if case .int(let digits) = item, let byte = UInt8(digits) { return bytes.contains(byte) }
             return nil
-        case .list(let items), .tuple(let items), .set(let items):
+        case .list(let items), .tuple(let items):
             return any(items.map { equal(item, $0) })
+        case .set(let items):
+            return item.isHashable ? any(items.map { equal(item, $0) }) : nil
         case .dict(let pairs):
-            return any(pairs.map { equal(item, $0.key) })
+            return item.isHashable ? any(pairs.map { equal(item, $0.key) }) : nil
         default:
             return nil
         }
@@ -130,8 +148,18 @@ extension PythonValue {
         case .bool(let flag): ExactNumber(decimal: flag ? "1" : "0")
         case .int(let digits): ExactNumber(decimal: digits)
         case .float(let value): ExactNumber(value)
-        case .decimal(let text): ExactNumber(decimal: text)
+        case .decimal(let text): ExactNumber(decimal: text).map { var number = $0; number.decimal = true; return number }
         default: nil
+        }
+    }
+
+    /// Whether Python could use the value as a set item or dict key (lists, dicts and sets
+    /// cannot; a test for one in a set raises TypeError).
+    var isHashable: Bool {
+        switch self {
+        case .list, .dict, .set, .opaque: false
+        case .tuple(let items): items.allSatisfy(\.isHashable)
+        default: true
         }
     }
 }
@@ -144,6 +172,10 @@ struct ExactNumber {
 
     var kind: Kind
     var negative: Bool
+    /// A Decimal's `sNaN`: any comparison with it raises.
+    var signaling = false
+    /// Came from a Decimal, whose NaN cannot be ordered.
+    var decimal = false
     /// No leading or trailing zeros; empty for zero.
     var digits: [UInt8]
     var exponent: Int
@@ -173,18 +205,22 @@ struct ExactNumber {
         if rest.hasPrefix("-") { negative = true; rest = rest.dropFirst() } else if rest.hasPrefix("+") { rest = rest.dropFirst() }
         switch rest.lowercased() {
         case "infinity", "inf": self.init(kind: .infinity, negative: negative, digits: [], exponent: 0); return
-        case "nan", "snan": self.init(kind: .nan, negative: negative, digits: [], exponent: 0); return
+        case "nan", "snan":
+            self.init(kind: .nan, negative: negative, digits: [], exponent: 0)
+            signaling = rest.lowercased() == "snan"
+            return
         default: break
         }
         var exponent = 0
         if let e = rest.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            guard let shift = Int(rest[rest.index(after: e)...]) else { return nil }
+            // Far beyond any real value, and far from Int's bounds, so no arithmetic overflows.
+            guard let shift = Int(rest[rest.index(after: e)...]), shift.magnitude <= 1_000_000_000_000_000 else { return nil }
             exponent = shift
             rest = rest[..<e]
         }
         let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
-        guard !(whole.isEmpty && fraction.isEmpty), (whole + fraction).allSatisfy({ $0.isASCII && $0.isWholeNumber }) else { return nil }
+        guard !(whole.isEmpty && fraction.isEmpty), whole.count + fraction.count <= 10_000_000, (whole + fraction).allSatisfy({ $0.isASCII && $0.isWholeNumber }) else { return nil }
         var digits = Array((whole + fraction).utf8).map { $0 - 0x30 }
         exponent -= fraction.count
         while digits.first == 0 { digits.removeFirst() }
