@@ -38,7 +38,7 @@ enum PytestPlugin {
     import random
     import reprlib
     import time
-    from collections.abc import Callable, Generator
+    from collections.abc import Generator
     from typing import Any
 
     import pytest
@@ -49,7 +49,7 @@ enum PytestPlugin {
 
     \#(CheckedAssertions.canonicalSource)
 
-    def check(check_id: int, value: object, message: Callable[[], object] | None = None) -> None:
+    def check(check_id: int, value: object) -> None:
         """A hidden test's assertion whose expected value Probe keeps outside the sandbox
         (the rewritten `assert value <op> expected`): Probe compares and answers."""
         if _RESULTS is None or not _RESULTS.check(check_id, value):
@@ -57,8 +57,7 @@ enum PytestPlugin {
                 shown = reprlib.repr(value)
             except Exception:
                 shown = f"a {type(value).__qualname__}"
-            detail = f": {message()}" if message is not None else ""
-            raise AssertionError(f"{shown} does not pass this assertion (its expected value is checked by Probe){detail}")
+            raise AssertionError(f"{shown} does not pass this assertion (its expected value is checked by Probe)")
 
 
 

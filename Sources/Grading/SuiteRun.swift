@@ -73,7 +73,7 @@ public struct SuiteRun: Sendable {
             for (id, message) in checks.failureMessages() where results[id]?.outcome == .failed {
                 results[id]?.message = "call: " + message
             }
-            integrity += checks.findings(results: stream.results, canaries: canarySet)
+            integrity += checks.findings(results: stream.results, canaryNodes: canarySet)
         }
     }
 

@@ -129,12 +129,13 @@ final class CheckResponder: @unchecked Sendable {
     }
 
     /// What the answers say about the run's reports: a test reported as passed must have asked
-    /// every check of its function and passed them all. Canaries are judged by their own rule.
-    func findings(results: [String: TestResult], canaries: Set<String>) -> [IntegrityFinding] {
+    /// every check of its function and passed them all. Canaries (`canaryNodes`, parameters
+    /// included) are judged by their own rule.
+    func findings(results: [String: TestResult], canaryNodes: Set<String>) -> [IntegrityFinding] {
         lock.lock()
         defer { lock.unlock() }
         var findings = anomalies.map { IntegrityFinding(.forgedStream, violation: true, subject: "result stream", $0, mentionsHidden: true) }
-        for (node, result) in results.sorted(by: { $0.key < $1.key }) where result.outcome == .passed && !canaries.contains(node) {
+        for (node, result) in results.sorted(by: { $0.key < $1.key }) where result.outcome == .passed && !canaryNodes.contains(node) {
             guard let (module, function) = Self.split(node, suite: suite) else { continue }
             let asked = answers[node] ?? [:]
             for answer in asked.values.sorted(by: { $0.check.id < $1.check.id }) where !answer.passed {
