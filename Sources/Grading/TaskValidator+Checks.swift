@@ -135,6 +135,25 @@ extension TaskValidator {
             : .failed(name, "not caught by every test in caught_by", details)
     }
 
+    /// How many hidden assertions keep their expected values outside the sandbox
+    /// (``CheckedAssertions``). A hidden module the rewriter had to leave as written fails:
+    /// its expected values would be in the candidate's process. The rewrite is the one the
+    /// task's runs already made, cached in the runner.
+    func checkedAssertionsCheck(_ task: TaskDefinition) -> ValidationCheck {
+        let folder = task.suite(.hidden)
+        guard FileManager.default.fileExists(atPath: folder) else { return .skipped("checks", "the task has no hidden suite") }
+        let suite: CheckedAssertions.Suite
+        do { suite = try runner.checkedSuites.suite(in: folder, runner: runner) } catch {
+            return .failed("checks", (error as? GradingError)?.message ?? "\(error)")
+        }
+        guard suite.skipped.isEmpty else {
+            return .failed("checks", "the rewriter left \(suite.skipped.count) hidden module(s) as written, expected values included",
+                           suite.skipped.sorted { $0.key < $1.key }.map { "hidden/\($0.key): \($0.value)" })
+        }
+        let tests = Set(suite.checks.map { $0.module + "::" + $0.function }).count
+        return .passed("checks", "\(suite.checks.count) assertions in \(tests) hidden test functions keep their expected values outside the sandbox")
+    }
+
     /// The exported bundle holds only what a candidate may see, checked by path and content.
     func exportCheck(_ task: TaskDefinition) -> ValidationCheck {
         do {

@@ -83,6 +83,7 @@ public struct TaskValidator: Sendable {
             for bug in task.bugs {
                 checks.append(bugCheck(task, bug, runs.first { $0.0 == .bug(bug.name) }?.1))
             }
+            checks.append(checkedAssertionsCheck(task))
         }
         checks.append(exportCheck(task))
         return TaskValidation(id: task.id, checks: checks, runs: summaries)

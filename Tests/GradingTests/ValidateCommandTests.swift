@@ -36,11 +36,28 @@ import Testing
             let report = try validate(fixture)
             #expect(report.exitCode == 0, "\(report.stderr)")
             #expect(report.json["valid"] as? Bool == true)
-            #expect(Set(report.checks.keys) == ["schema", "manifest", "reference", "starter", "bug:rounds-down", "export"])
+            #expect(Set(report.checks.keys) == ["schema", "manifest", "reference", "starter", "bug:rounds-down", "checks", "export"])
             #expect(report.failedChecks.isEmpty, "\(report.checks)")
+            // test_discount_is_applied (== 1800) and test_empty_order_is_free (== 0); the
+            // rounding test compares with a computed value.
+            #expect(report.checks["checks"]?["reason"] as? String
+                == "2 assertions in 2 hidden test functions keep their expected values outside the sandbox")
             // Three reference runs, the starter and the bug, each sandboxed.
             let runs = report.task["runs"] as? [[String: Any]] ?? []
             #expect(runs.compactMap { $0["variant"] as? String }.sorted() == ["bug:rounds-down", "reference", "reference", "reference", "starter"])
+        }
+    }
+
+    /// A hidden module the assertion rewriter cannot read keeps its expected values in the
+    /// sandbox: the checks check names it.
+    @Test func aHiddenModuleLeftAsWrittenIsNamed() throws {
+        try withFixture { fixture in
+            try fixture.write("def test_unfinished(:\n    assert 1 == 1\n", to: "hidden/test_broken.py")
+            let report = try validate(fixture)
+            #expect(report.exitCode == 1)
+            #expect(report.failedChecks.contains("checks"))
+            #expect(report.details("checks").count == 1)
+            #expect(report.details("checks").first?.hasPrefix("hidden/test_broken.py: SyntaxError") == true, "\(report.details("checks"))")
         }
     }
 
@@ -152,7 +169,7 @@ import Testing
             let report = try validate(fixture, extra: ["--junit", junit])
             #expect(report.exitCode == 1)
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
-            #expect(xml.components(separatedBy: "<testcase ").count - 1 == 6)
+            #expect(xml.components(separatedBy: "<testcase ").count - 1 == 7)  // schema, manifest, reference, starter, the bug, checks, export
             #expect(xml.contains("<testcase classname=\"tiny-pricing\" name=\"bug:rounds-down\"/>"))
             #expect(xml.contains("<testcase classname=\"tiny-pricing\" name=\"export\">\n      <failure message=\"the candidate bundle leaks 1 file\">"))
         }

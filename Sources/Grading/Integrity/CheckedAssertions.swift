@@ -149,6 +149,16 @@ enum CheckedAssertions {
         return False
 
 
+    def segment(lines: list[bytes], node: ast.AST) -> str:
+        """The node's source, as ast.get_source_segment gives it, from lines split once (that
+        function splits the whole module again on every call)."""
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            return lines[first][node.col_offset:node.end_col_offset].decode("utf-8")
+        middle = lines[first + 1:last]
+        return b"".join([lines[first][node.col_offset:], *middle, lines[last][:node.end_col_offset]]).decode("utf-8")
+
+
     def rewrite(path: str, rel: str, first_id: int) -> tuple[str | None, list[dict]]:
         with open(path, encoding="utf-8-sig") as file:
             source = file.read()
@@ -171,7 +181,7 @@ enum CheckedAssertions {
                 if op in ("is", "is not") and expected not in (None, True, False):
                     continue
                 check_id = first_id + len(checks)
-                value_text = ast.get_source_segment(source, value_node)
+                value_text = segment(lines, value_node)
                 # The message goes too: it may spell the expected value out. The grader's report
                 # shows the assertion as written.
                 call = f"__probe_check__({check_id}, ({value_text})"
@@ -179,7 +189,7 @@ enum CheckedAssertions {
                 call += "\n" * (span - call.count("\n")) + ")"
                 edits.append((statement.lineno - 1, statement.col_offset, statement.end_lineno - 1, statement.end_col_offset, call))
                 checks.append({"id": check_id, "module": rel, "function": name, "line": statement.lineno,
-                               "source": ast.get_source_segment(source, statement), "op": op, "side": side,
+                               "source": segment(lines, statement), "op": op, "side": side,
                                "expected": expected})
         if not edits:
             return None, []
