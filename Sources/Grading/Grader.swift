@@ -20,6 +20,8 @@ public final class Grader: Sendable {
     private let probeBaselines = PerTaskCache<[String: ProbeMeasurement]>()
     /// Each task's content digest, for the reports and the judge's reference-score cache.
     private let digests = TaskDigests()
+    /// The reference's test durations per task, so that canaries clone quick tests.
+    private let durations: ReferenceDurations
 
     /// A grader whose parts all run `python` in `sandbox`, with their run folders under `workRoot`.
     public init(sandbox: SandboxRunner, python: String, workRoot: String, tooling: [String: String]) {
@@ -30,6 +32,7 @@ public final class Grader: Sendable {
         let context = tooling.filter { $0.key != "kernel" }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")
         judge = Judge(mutation: MutationRunner(sandbox: sandbox, python: python, workRoot: workRoot),
                       referenceCache: .standard(context: python + "\n" + context), digests: digests)
+        durations = .standard(context: python + "\n" + context)
         self.tooling = tooling
     }
 
@@ -101,7 +104,9 @@ public final class Grader: Sendable {
         let parts = WorkerPool.run(judgesEarly ? 3 : 2, width: judgesEarly ? 3 : 2) { [self] index -> Part in
             switch index {
             case 0:
-                return .tests(Result { try runner.run(SuitePlan(task: task, canaries: true), tree: .directory(submission.tree), progress: progress) }
+                var plan = SuitePlan(task: task, canaries: true)
+                plan.referenceDurations = durations.durations(of: task, digest: try? digest(of: task), runner: runner)
+                return .tests(Result { try runner.run(plan, tree: .directory(submission.tree), progress: progress) }
                     .mapError { $0 as? GradingError ?? GradingError(.io, "\($0)") })
             case 1:
                 let began = DispatchTime.now().uptimeNanoseconds

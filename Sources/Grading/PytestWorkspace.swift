@@ -44,7 +44,7 @@ struct PytestWorkspace {
                     for (module, text) in rewritten.modules { try workspace.write(text, to: workspace.grader + "/" + name + "/" + module) }
                 }
                 if plan.canaries, name == TestID.Suite.hidden.rawValue {
-                    canaries += try CanaryTests.plant(in: workspace.grader + "/" + name, suite: name)
+                    canaries += try CanaryTests.plant(in: workspace.grader + "/" + name, suite: name, durations: plan.referenceDurations)
                 }
             }
             try workspace.write(PytestPlugin.ini(submission: workspace.submission), to: workspace.ini)

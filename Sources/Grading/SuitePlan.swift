@@ -12,6 +12,9 @@ public struct SuitePlan: Sendable {
     public var expected: [TestID]
     /// Plant ``CanaryTests`` in the hidden suite; see there.
     public var canaries: Bool
+    /// The reference's milliseconds per hidden test (``ReferenceDurations``): canaries clone
+    /// quick tests only. Empty, they clone any.
+    var referenceDurations: [String: Int] = [:]
 
     public init(suites: [String: String], settings: RunSettings, expected: [TestID], canaries: Bool = false) {
         self.suites = suites

@@ -1,6 +1,7 @@
 @testable import Grading
 import Foundation
 import ProbeTestSupport
+import Sandbox
 import Testing
 
 /// Checked assertions: the rewriter keeps lines and moves every plain expected value out, and
@@ -216,5 +217,39 @@ import Testing
         let values = try JSONDecoder().decode([PythonValue].self, from: Data(out.utf8))
         #expect(values == [.opaque("Anything"), .str("real"), .list([.opaque("Anything")])])
         #expect(PythonValue.evaluate(values[0], "==", .int("201")) == nil)
+    }
+
+    /// A rewrite kept on disk serves a later process without running the rewriter again; a
+    /// changed suite, or an entry that others could have written, is never used.
+    @Test func aRewriteOnDiskServesOnlyTheSameSuite() throws {
+        let folder = try ProbeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let hidden = folder.appendingPathComponent("hidden")
+        try FileManager.default.createDirectory(at: hidden, withIntermediateDirectories: true)
+        let module = hidden.appendingPathComponent("test_shop.py")
+        try Data(Self.module.utf8).write(to: module)
+        let cache = folder.appendingPathComponent("cache").path
+        let sandbox = SandboxRunner(launcherPath: ProbeProcess.binaries.appendingPathComponent("probe-launcher").path,
+                                    sandboxesDirectory: ProbeProcess.repository.appendingPathComponent("Sandboxes").path)
+        let first = try CheckedSuites(directory: cache)
+            .suite(in: hidden.path, runner: PytestRunner(sandbox: sandbox, python: ProbeProcess.python, workRoot: folder.path))
+        try #require(!first.checks.isEmpty)
+
+        // A runner that cannot start a sandbox at all: only the entry on disk can answer it.
+        let broken = PytestRunner(sandbox: SandboxRunner(launcherPath: "/nonexistent", sandboxesDirectory: "/nonexistent"),
+                                  python: ProbeProcess.python, workRoot: folder.path)
+        let second = try CheckedSuites(directory: cache).suite(in: hidden.path, runner: broken)
+        #expect(second.modules == first.modules)
+        #expect(second.checks.map(\.source) == first.checks.map(\.source))
+        #expect(second.checks.map(\.expected) == first.checks.map(\.expected))
+
+        let entry = cache + "/" + (try CheckedSuites(directory: cache).key(for: hidden.path, python: ProbeProcess.python))
+        #expect(chmod(entry, 0o666) == 0)
+        #expect(throws: GradingError.self) { try CheckedSuites(directory: cache).suite(in: hidden.path, runner: broken) }
+        #expect(chmod(entry, 0o600) == 0)
+        _ = try CheckedSuites(directory: cache).suite(in: hidden.path, runner: broken)
+
+        try Data((Self.module + "\n\ndef test_added():\n    assert api.total([]) == 0\n").utf8).write(to: module)
+        #expect(throws: GradingError.self) { try CheckedSuites(directory: cache).suite(in: hidden.path, runner: broken) }
     }
 }

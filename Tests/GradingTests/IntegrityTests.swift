@@ -1,6 +1,8 @@
 import Foundation
 @testable import Grading
 import ProbeTestSupport
+import Sandbox
+import TaskBank
 import Testing
 
 /// The pieces of the integrity checks that work on text: which tests a canary may clone, what
@@ -72,6 +74,60 @@ import Testing
         // The clone of the parametrized test runs once per parameter; every canary fails.
         #expect(out.contains("3 failed"), "\(out)")
         #expect(!out.contains("passed"), "\(out)")
+    }
+
+    /// With the reference's durations, clones copy quick tests only; a module with none gets a
+    /// plain canary, unless no module has one; without a duration for every test, any test.
+    @Test func clonesCopyQuickTestsByTheReferencesDurations() {
+        func tests(_ names: String...) -> [CanaryTests.TestFunction] {
+            names.map { CanaryTests.TestFunction(name: $0, lines: ["def \($0)():", "    pass"], indent: "    ") }
+        }
+        let sources = [(module: "hidden/test_keys.py", tests: tests("test_a", "test_b", "test_c")),
+                       (module: "hidden/test_races.py", tests: tests("test_slow", "test_slower"))]
+        let durations = ["hidden/test_keys.py::test_a": 3, "hidden/test_keys.py::test_b": 20, "hidden/test_keys.py::test_c": 21,
+                         "hidden/test_races.py::test_slow": 136, "hidden/test_races.py::test_slower": 185]
+        #expect(CanaryTests.cloneable(sources, durations: durations).map { $0.map(\.name) } == [["test_a", "test_b"], []])
+
+        var slowOnly = durations
+        slowOnly["hidden/test_keys.py::test_a"] = 140
+        slowOnly["hidden/test_keys.py::test_b"] = 150
+        slowOnly["hidden/test_keys.py::test_c"] = 160
+        #expect(CanaryTests.cloneable(sources, durations: slowOnly).map { $0.map(\.name) } == [[], ["test_slow"]])
+
+        var unknown = durations
+        unknown["hidden/test_races.py::test_slower"] = nil
+        #expect(CanaryTests.cloneable(sources, durations: unknown).map { $0.map(\.name) }
+                == [["test_a", "test_b", "test_c"], ["test_slow", "test_slower"]])
+        #expect(CanaryTests.cloneable(sources, durations: [:]).map(\.count) == [3, 2])
+    }
+
+    /// The reference's durations, once measured, come from disk: a runner that cannot run
+    /// anything still gets them. A damaged entry, or none, means measuring, which fails here
+    /// and leaves the canaries free to clone any test.
+    @Test func referenceDurationsAreKeptOnDisk() throws {
+        let root = try ProbeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let task = try TaskLoader(root: ProbeProcess.repository.appendingPathComponent("Tasks").path)
+            .load(folder: "bookings-idempotency").get()
+        let directory = root.appendingPathComponent("durations").path
+        let broken = PytestRunner(sandbox: SandboxRunner(launcherPath: "/nonexistent", sandboxesDirectory: "/nonexistent"),
+                                  python: ProbeProcess.python, workRoot: root.path)
+        let durations = ReferenceDurations(directory: directory, context: "python 3.11.7")
+        let key = durations.key(for: task, digest: "d1")
+        ReferenceEntry.write(["7\thidden/test_idempotency_races.py::test_concurrent_bookings_of_one_room_still_admit_one",
+                              "136\thidden/test_idempotency_races.py::test_concurrent_use_of_one_key_by_several_accounts"],
+                             to: directory, key: key, magic: ReferenceDurations.magic)
+        #expect(durations.durations(of: task, digest: "d1", runner: broken)
+                == ["hidden/test_idempotency_races.py::test_concurrent_bookings_of_one_room_still_admit_one": 7,
+                    "hidden/test_idempotency_races.py::test_concurrent_use_of_one_key_by_several_accounts": 136])
+        // Another task version, or another venv, has its own entry.
+        #expect(ReferenceDurations(directory: directory, context: "python 3.11.7").durations(of: task, digest: "d2", runner: broken).isEmpty)
+        #expect(ReferenceDurations(directory: directory, context: "python 3.12.1").durations(of: task, digest: "d1", runner: broken).isEmpty)
+        for damaged in [["7 hidden/test_x.py::test_y"], ["-1\thidden/test_x.py::test_y"], ["7\ttest_y"], []] {
+            ReferenceEntry.write(damaged, to: directory, key: key, magic: ReferenceDurations.magic)
+            #expect(ReferenceDurations(directory: directory, context: "python 3.11.7").durations(of: task, digest: "d1", runner: broken).isEmpty,
+                    "\(damaged)")
+        }
     }
 
     @Test func pytestSectionsAreCutAndTheRestKept() {

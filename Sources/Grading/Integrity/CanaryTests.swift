@@ -15,30 +15,47 @@ import Foundation
 ///   test that can be cloned, and as a second canary when there is only one module.
 ///
 /// Names and values are random per run, so a patch cannot single them out by name.
+///
+/// With the reference's durations (``ReferenceDurations``), a clone's original is a quick test,
+/// one the reference ran in ``quickMS`` or less: a clone runs its original's whole body, and
+/// one of a race test that waits out a busy database would cost the run as much again. A
+/// module with no quick test gets a plain canary, unless no module has one, in which case the
+/// quickest test of the suite is cloned. This does not open a new way round the canaries: a
+/// patch that can tell a clone by its timing could tell it by its source too (see the README's
+/// known limits), and such tests are guarded by their checked assertions.
 enum CanaryTests {
+    /// The slowest reference run, in milliseconds, of a test that may be cloned.
+    static let quickMS = 20
+
     /// Appends the canaries to the test modules under `folder` (the grader's copy of `hidden/`)
     /// and returns their node ids, relative to the grader folder whose `suite` it is.
-    static func plant(in folder: String, suite: String) throws -> [String] {
+    /// `durations` holds the reference's milliseconds per test, by `suite/module::function`.
+    static func plant(in folder: String, suite: String, durations: [String: Int] = [:]) throws -> [String] {
         let modules = testModules(in: folder)
         guard !modules.isEmpty else { return [] }
-        var generator = SystemRandomNumberGenerator()
-        var planted: [String] = []
+        var texts: [String] = []
         for module in modules {
             let path = folder + "/" + module
             guard var text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw GradingError(.io, "\(path): cannot read a hidden test module to plant a canary")
             }
+            if !text.hasSuffix("\n") { text += "\n" }
+            if !text.split(separator: "\n").contains(where: { $0 == "import pytest" }) { text += "\nimport pytest\n" }
+            texts.append(text)
+        }
+        let clonable = cloneable(zip(modules, texts).map { (suite + "/" + $0, cloneSources(in: $1)) }, durations: durations)
+        var generator = SystemRandomNumberGenerator()
+        var planted: [String] = []
+        for (index, module) in modules.enumerated() {
+            var text = texts[index]
             let count = modules.count == 1 ? 2 : 1
             var names = Set(testNames(in: text))
             let words = vocabulary(names)
             let dimensions = rubricDimensions(in: text)
-            if !text.hasSuffix("\n") { text += "\n" }
-            if !text.split(separator: "\n").contains(where: { $0 == "import pytest" }) { text += "\nimport pytest\n" }
-            let clonable = cloneSources(in: text)
-            for index in 0..<count {
+            for canary in 0..<count {
                 let name = uniqueName(words: words, taken: names, using: &generator)
                 names.insert(name)
-                if index == 0, let source = clonable.randomElement(using: &generator) {
+                if canary == 0, let source = clonable[index].randomElement(using: &generator) {
                     text += "\n\n" + clone(source, as: name, using: &generator)
                 } else {
                     let dimension = dimensions.randomElement(using: &generator) ?? "verification"
@@ -46,11 +63,29 @@ enum CanaryTests {
                 }
                 planted.append("\(suite)/\(module)::\(name)")
             }
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-                throw GradingError(.io, "\(path): cannot write a canary")
+            guard FileManager.default.createFile(atPath: folder + "/" + module, contents: Data(text.utf8)) else {
+                throw GradingError(.io, "\(folder)/\(module): cannot write a canary")
             }
         }
         return planted
+    }
+
+    /// The tests each module may clone, given its clone sources (by `suite/module`) and the
+    /// reference's durations: the quick ones; else, in no module, the quickest of all. Every
+    /// source when any has no duration.
+    static func cloneable(_ sources: [(module: String, tests: [TestFunction])], durations: [String: Int]) -> [[TestFunction]] {
+        var timed: [[(test: TestFunction, ms: Int)]] = []
+        for (module, tests) in sources {
+            let known = tests.compactMap { test in durations[module + "::" + test.name].map { (test: test, ms: $0) } }
+            guard known.count == tests.count else { return sources.map(\.tests) }
+            timed.append(known)
+        }
+        var quick = timed.map { $0.filter { $0.ms <= quickMS }.map(\.test) }
+        let everyTest = timed.enumerated().flatMap { index, tests in tests.map { (module: index, test: $0.test, ms: $0.ms) } }
+        if quick.allSatisfy(\.isEmpty), let quickest = everyTest.min(by: { $0.ms < $1.ms }) {
+            quick[quickest.module] = [quickest.test]
+        }
+        return quick
     }
 
     /// Test modules under `folder`, as sorted relative paths.

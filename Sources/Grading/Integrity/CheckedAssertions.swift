@@ -275,42 +275,89 @@ enum CheckedAssertions {
     }
 }
 
-/// The rewritten hidden suites, made once per suite folder and process.
+/// The rewritten hidden suites, made once per suite folder and process, and kept on disk
+/// between runs of `probe grade`.
+///
+/// The rewrite is a Python process in the sandbox (60–110 ms on this machine's tasks) that
+/// would otherwise come before every grade's tests. An entry on disk is found by a SHA-256
+/// over everything the rewrite depends on: the suite folder's content, the rewriter's source,
+/// Probe's version and the grading venv (its interpreter and `pyvenv.cfg`), so a changed test,
+/// rewriter or CPython misses. It holds the rewriter's own output, read through the same
+/// decoder as a fresh one. The folder is private (``PrivateCacheFile``): the entries hold the
+/// expected values that the sandbox never sees.
 final class CheckedSuites: Sendable {
     private let cache = PerTaskCache<CheckedAssertions.Suite>()
+    /// Where entries are kept; nil keeps them in memory only.
+    let directory: String?
+
+    static let magic = "probe-checked-suite 1\n"
+    /// The largest entry read back; the rewriter's output limit.
+    static let entryLimit = 64 << 20
+
+    init(directory: String? = PrivateCacheFile.standardDirectory("checked")) {
+        self.directory = directory
+    }
 
     /// The rewrite of the suite in `folder`, made by the rewriter in the sandbox: the tests
     /// are the task's, but nothing of Probe's runs Python outside it.
     func suite(in folder: String, runner: PytestRunner) throws -> CheckedAssertions.Suite {
         try cache.value(for: folder) {
-            let scratch = try FileTree.makeTemporaryDirectory(prefix: "rewrite", in: runner.workRoot)
-            defer { try? FileManager.default.removeItem(atPath: scratch) }
-            let script = scratch + "/rewrite_assertions.py"
-            guard FileManager.default.createFile(atPath: script, contents: Data(CheckedAssertions.rewriterSource.utf8)) else {
-                throw GradingError(.io, "\(script): cannot write the assertion rewriter")
+            let entry = try directory.map { $0 + "/" + (try key(for: folder, python: runner.python)) }
+            if let entry, let bytes = PrivateCacheFile.read(entry, limit: Self.entryLimit),
+               bytes.starts(with: Self.magic.utf8),
+               let suite = try? Self.decode(Data(bytes.dropFirst(Self.magic.utf8.count)), folder: folder) {
+                return suite
             }
-            _ = chmod(scratch, 0o755)
-            _ = chmod(script, 0o644)
-            var c = SandboxConfiguration()
-            c.readOnlyPaths = [scratch, folder]
-            c.cpuTimeSeconds = 30
-            c.wallTimeSeconds = 60
-            c.memoryMiB = 512
-            c.outputLimitKiB = 64 * 1024
-            c.environment = ["LANG=C.UTF-8"]
-            c.command = [runner.python, "-I", "-B", script, folder]
-            let verdict: Verdict
-            do { verdict = try runner.sandbox.run(c) } catch let error as SandboxError {
-                throw GradingError(.io, "\(folder): the assertion rewriter could not run: \(error.message)")
-            }
-            guard verdict.status == .ok else {
-                throw GradingError(.io, "\(folder): the assertion rewriter failed (\(verdict.reason)): \(verdict.stderr.suffix(2000))")
-            }
-            do {
-                return try JSONDecoder().decode(CheckedAssertions.Suite.self, from: Data(verdict.stdout.utf8))
-            } catch {
-                throw GradingError(.io, "\(folder): the assertion rewriter's output is not what Probe expects: \(error)")
-            }
+            let output = try rewrite(folder, runner: runner)
+            let suite = try Self.decode(Data(output.utf8), folder: folder)
+            if let entry { PrivateCacheFile.write(Array(Self.magic.utf8) + Array(output.utf8), to: entry) }
+            return suite
+        }
+    }
+
+    /// The entry name for the suite in `folder`, rewritten by `python`.
+    func key(for folder: String, python: String) throws -> String {
+        let venv = ((python as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let interpreter = (python as NSString).resolvingSymlinksInPath
+        let parts = [Self.magic, ProbeVersion.current, try FileTree.digest(of: folder),
+                     ContentDigest.sha256(Array(CheckedAssertions.rewriterSource.utf8)), python, interpreter,
+                     (try? String(contentsOfFile: venv + "/pyvenv.cfg", encoding: .utf8)) ?? ""]
+        return ContentDigest.sha256(Array(parts.joined(separator: "\n").utf8))
+    }
+
+    /// Runs the rewriter on `folder` in the sandbox and returns what it printed.
+    private func rewrite(_ folder: String, runner: PytestRunner) throws -> String {
+        let scratch = try FileTree.makeTemporaryDirectory(prefix: "rewrite", in: runner.workRoot)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let script = scratch + "/rewrite_assertions.py"
+        guard FileManager.default.createFile(atPath: script, contents: Data(CheckedAssertions.rewriterSource.utf8)) else {
+            throw GradingError(.io, "\(script): cannot write the assertion rewriter")
+        }
+        _ = chmod(scratch, 0o755)
+        _ = chmod(script, 0o644)
+        var c = SandboxConfiguration()
+        c.readOnlyPaths = [scratch, folder]
+        c.cpuTimeSeconds = 30
+        c.wallTimeSeconds = 60
+        c.memoryMiB = 512
+        c.outputLimitKiB = UInt64(Self.entryLimit >> 10)
+        c.environment = ["LANG=C.UTF-8"]
+        c.command = [runner.python, "-I", "-B", script, folder]
+        let verdict: Verdict
+        do { verdict = try runner.sandbox.run(c) } catch let error as SandboxError {
+            throw GradingError(.io, "\(folder): the assertion rewriter could not run: \(error.message)")
+        }
+        guard verdict.status == .ok else {
+            throw GradingError(.io, "\(folder): the assertion rewriter failed (\(verdict.reason)): \(verdict.stderr.suffix(2000))")
+        }
+        return verdict.stdout
+    }
+
+    private static func decode(_ output: Data, folder: String) throws -> CheckedAssertions.Suite {
+        do {
+            return try JSONDecoder().decode(CheckedAssertions.Suite.self, from: output)
+        } catch {
+            throw GradingError(.io, "\(folder): the assertion rewriter's output is not what Probe expects: \(error)")
         }
     }
 }

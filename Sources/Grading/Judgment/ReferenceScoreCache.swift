@@ -37,14 +37,12 @@ public struct ReferenceScoreCache: Sendable {
 
     /// The stored score under `key`, if a sound entry holds one.
     func score(_ key: String) -> Double? {
-        guard let bytes = PrivateCacheFile.read(directory + "/" + key, limit: 4096) else { return nil }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
-        guard lines.count == 3, lines[0] == Self.magic, lines[1] == key, let score = Double(lines[2]),
-              (0...1).contains(score) else { return nil }
+        guard let lines = ReferenceEntry.read(directory, key: key, magic: Self.magic, limit: 4096), lines.count == 1,
+              let score = Double(lines[0]), (0...1).contains(score) else { return nil }
         return score
     }
 
     func store(_ score: Double, key: String) {
-        PrivateCacheFile.write(Array("\(Self.magic)\n\(key)\n\(score)\n".utf8), to: directory + "/" + key)
+        ReferenceEntry.write(["\(score)"], to: directory, key: key, magic: Self.magic)
     }
 }
