@@ -114,7 +114,7 @@ import Testing
                                   python: ProbeProcess.python, workRoot: root.path)
         let durations = ReferenceDurations(directory: directory, context: "python 3.11.7")
         let key = durations.key(for: task, digest: "d1")
-        ReferenceEntry.write(["7\thidden/test_idempotency_races.py::test_concurrent_bookings_of_one_room_still_admit_one",
+        CacheEntry.write(["7\thidden/test_idempotency_races.py::test_concurrent_bookings_of_one_room_still_admit_one",
                               "136\thidden/test_idempotency_races.py::test_concurrent_use_of_one_key_by_several_accounts"],
                              to: directory, key: key, magic: ReferenceDurations.magic)
         #expect(durations.durations(of: task, digest: "d1", runner: broken)
@@ -124,7 +124,7 @@ import Testing
         #expect(ReferenceDurations(directory: directory, context: "python 3.11.7").durations(of: task, digest: "d2", runner: broken).isEmpty)
         #expect(ReferenceDurations(directory: directory, context: "python 3.12.1").durations(of: task, digest: "d1", runner: broken).isEmpty)
         for damaged in [["7 hidden/test_x.py::test_y"], ["-1\thidden/test_x.py::test_y"], ["7\ttest_y"], []] {
-            ReferenceEntry.write(damaged, to: directory, key: key, magic: ReferenceDurations.magic)
+            CacheEntry.write(damaged, to: directory, key: key, magic: ReferenceDurations.magic)
             #expect(ReferenceDurations(directory: directory, context: "python 3.11.7").durations(of: task, digest: "d1", runner: broken).isEmpty,
                     "\(damaged)")
         }

@@ -290,7 +290,7 @@ final class CheckedSuites: Sendable {
     /// Where entries are kept; nil keeps them in memory only.
     let directory: String?
 
-    static let magic = "probe-checked-suite 1\n"
+    static let magic = "probe-checked-suite 1"
     /// The largest entry read back; the rewriter's output limit.
     static let entryLimit = 64 << 20
 
@@ -301,18 +301,21 @@ final class CheckedSuites: Sendable {
     /// The rewrite of the suite in `folder`, made by the rewriter in the sandbox: the tests
     /// are the task's, but nothing of Probe's runs Python outside it.
     func suite(in folder: String, runner: PytestRunner) throws -> CheckedAssertions.Suite {
-        try cache.value(for: folder) {
-            let entry = try directory.map { $0 + "/" + (try key(for: folder, python: runner.python)) }
-            if let entry, let bytes = PrivateCacheFile.read(entry, limit: Self.entryLimit),
-               bytes.starts(with: Self.magic.utf8),
-               let suite = try? Self.decode(Data(bytes.dropFirst(Self.magic.utf8.count)), folder: folder) {
-                return suite
-            }
-            let output = try rewrite(folder, runner: runner)
-            let suite = try Self.decode(Data(output.utf8), folder: folder)
-            if let entry { PrivateCacheFile.write(Array(Self.magic.utf8) + Array(output.utf8), to: entry) }
+        try cache.value(for: folder) { try stored(folder, runner: runner) }
+    }
+
+    /// The entry on disk for `folder`, or a fresh rewrite, then kept.
+    private func stored(_ folder: String, runner: PytestRunner) throws -> CheckedAssertions.Suite {
+        let entry = try directory.map { _ in try key(for: folder, python: runner.python) }
+        if let directory, let entry, let lines = CacheEntry.read(directory, key: entry, magic: Self.magic, limit: Self.entryLimit),
+           let suite = try? Self.decode(Data(lines.joined(separator: "\n").utf8), folder: folder) {
             return suite
         }
+        let output = try rewrite(folder, runner: runner)
+        let suite = try Self.decode(Data(output.utf8), folder: folder)
+        // The rewriter prints one line of JSON: its strings escape their newlines.
+        if let directory, let entry { CacheEntry.write([output], to: directory, key: entry, magic: Self.magic) }
+        return suite
     }
 
     /// The entry name for the suite in `folder`, rewritten by `python`.

@@ -37,14 +37,14 @@ final class ReferenceDurations: Sendable {
     func durations(of task: TaskDefinition, digest: String?, runner: PytestRunner) -> [String: Int] {
         measured.value(for: task.id) { () -> [String: Int] in
             let key = digest.map { self.key(for: task, digest: $0) }
-            if let directory, let key, let lines = ReferenceEntry.read(directory, key: key, magic: Self.magic),
+            if let directory, let key, let lines = CacheEntry.read(directory, key: key, magic: Self.magic),
                let stored = Self.parse(lines) {
                 return stored
             }
             let durations = Self.measure(task, runner: runner)
             if let directory, let key, !durations.isEmpty {
                 let lines = durations.sorted { $0.key < $1.key }.map { "\($0.value)\t\($0.key)" }
-                ReferenceEntry.write(lines, to: directory, key: key, magic: Self.magic)
+                CacheEntry.write(lines, to: directory, key: key, magic: Self.magic)
             }
             return durations
         }

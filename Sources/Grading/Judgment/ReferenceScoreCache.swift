@@ -37,12 +37,12 @@ public struct ReferenceScoreCache: Sendable {
 
     /// The stored score under `key`, if a sound entry holds one.
     func score(_ key: String) -> Double? {
-        guard let lines = ReferenceEntry.read(directory, key: key, magic: Self.magic, limit: 4096), lines.count == 1,
+        guard let lines = CacheEntry.read(directory, key: key, magic: Self.magic, limit: 4096), lines.count == 1,
               let score = Double(lines[0]), (0...1).contains(score) else { return nil }
         return score
     }
 
     func store(_ score: Double, key: String) {
-        ReferenceEntry.write(["\(score)"], to: directory, key: key, magic: Self.magic)
+        CacheEntry.write(["\(score)"], to: directory, key: key, magic: Self.magic)
     }
 }
