@@ -101,6 +101,27 @@ import Testing
         #expect(CanaryTests.cloneable(sources, durations: [:]).map(\.count) == [3, 2])
     }
 
+    /// Planting follows the durations: the module whose only clonable test is slow gets a
+    /// plain canary, the other a clone of its quick test.
+    @Test func plantingClonesOnlyTheQuickTest() throws {
+        let folder = try ProbeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let hidden = folder.appendingPathComponent("hidden")
+        try FileManager.default.createDirectory(at: hidden, withIntermediateDirectories: true)
+        let slow = "import pytest\n\n\ndef test_race_keeps_one():\n    assert wait_for_race() == 1\n"
+        let quick = "import pytest\n\n\ndef test_total_is_cents():\n    assert total_in_cents() == 250\n"
+        try slow.write(to: hidden.appendingPathComponent("test_races.py"), atomically: false, encoding: .utf8)
+        try quick.write(to: hidden.appendingPathComponent("test_totals.py"), atomically: false, encoding: .utf8)
+        let planted = try CanaryTests.plant(in: hidden.path, suite: "hidden",
+                                            durations: ["hidden/test_races.py::test_race_keeps_one": 140,
+                                                        "hidden/test_totals.py::test_total_is_cents": 3])
+        #expect(planted.count == 2)
+        let races = try String(contentsOf: hidden.appendingPathComponent("test_races.py"), encoding: .utf8)
+        let totals = try String(contentsOf: hidden.appendingPathComponent("test_totals.py"), encoding: .utf8)
+        #expect(races.components(separatedBy: "wait_for_race()").count == 2, "\(races)")
+        #expect(totals.components(separatedBy: "total_in_cents()").count == 3, "\(totals)")
+    }
+
     /// The reference's durations, once measured, come from disk: a runner that cannot run
     /// anything still gets them. A damaged entry, or none, means measuring, which fails here
     /// and leaves the canaries free to clone any test.
