@@ -70,7 +70,7 @@ public struct TaskManifest: Decodable, Sendable {
         public var description: String { "\(name)==\(version)" }
 
         public init?(_ text: String) {
-            let parts = text.components(separatedBy: "==")
+            let parts = text.pieces(separatedBy: "==")
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
                   parts[0].allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }),
                   parts[1].allSatisfy({ $0.isLetter || $0.isNumber || "._+!".contains($0) }) else { return nil }

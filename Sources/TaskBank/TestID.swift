@@ -16,7 +16,7 @@ public struct TestID: Hashable, Sendable, Comparable, CustomStringConvertible, T
     public let names: [String]
 
     public init?(_ raw: String) {
-        let parts = raw.components(separatedBy: "::")
+        let parts = raw.pieces(separatedBy: "::")
         guard parts.count >= 2, let suiteName = parts[0].split(separator: "/").first,
               let suite = Suite(rawValue: String(suiteName)), parts[0].hasSuffix(".py"),
               !parts[0].split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else { return nil }

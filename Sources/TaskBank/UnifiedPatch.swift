@@ -24,7 +24,7 @@ public struct UnifiedPatch: Sendable {
     /// Parses `text`; `source` names the file in errors.
     public init(_ text: String, source: String) throws {
         var files: [FilePatch] = []
-        var lines = text.components(separatedBy: "\n")[...]
+        var lines = text.pieces(separatedBy: "\n")[...]
         if lines.last == "" { lines.removeLast() }
         var number = 0
         func fail(_ message: String) -> TaskError { TaskError(.invalidField, file: source, field: "line \(number)", message) }
@@ -73,7 +73,7 @@ public struct UnifiedPatch: Sendable {
         func fail(_ message: String) -> TaskError { TaskError(.invalidField, file: source, field: file.path, message) }
         if file.creates, original != nil { throw fail("creates a file that already exists") }
         if !file.creates, original == nil { throw fail("changes a file that does not exist in the reference") }
-        var lines = original.map { $0.components(separatedBy: "\n") } ?? []
+        var lines = original.map { $0.pieces(separatedBy: "\n") } ?? []
         let endsWithNewline = lines.last == ""
         if endsWithNewline { lines.removeLast() }
         var offset = 0

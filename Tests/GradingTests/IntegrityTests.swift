@@ -162,5 +162,8 @@ import Testing
         let old = LineDiff.lines("a\nb\nc\nd\n"), new = LineDiff.lines("a\nc\nd\ne\nf\n")
         #expect(LineDiff.count(from: old, to: new) == (added: 2, removed: 1))
         #expect(LineDiff.count(from: [], to: LineDiff.lines("x\n")) == (added: 1, removed: 0))
+        // A CRLF file counts its lines too ("\r\n" is one Character, so not a Character split).
+        #expect(LineDiff.lines("a\r\nb\r\n").count == 2)
+        #expect(LineDiff.count(from: LineDiff.lines("a\r\nb\r\n"), to: LineDiff.lines("a\r\nc\r\n")) == (added: 1, removed: 1))
     }
 }

@@ -1,3 +1,5 @@
+import TaskBank
+
 /// How many lines a change adds and removes: the shortest edit script of Myers' O(ND)
 /// algorithm, counted, not printed.
 enum LineDiff {
@@ -23,7 +25,9 @@ enum LineDiff {
         return (m, n)
     }
 
+    /// The lines of `text`, split on the line-feed byte, so a CRLF file has as many lines as
+    /// it shows (its `"\r\n"` is one Character, which a Character split would not see).
     static func lines(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map { $0 }
+        text.pieces(separatedBy: "\n").dropLast(text.utf8.last == UInt8(ascii: "\n") ? 1 : 0).map { Substring($0) }
     }
 }
