@@ -7,8 +7,10 @@ extension StringProtocol {
     /// Character split on `"\n"` would not see the line ends of a CRLF file. An ASCII byte
     /// never occurs inside another scalar's UTF-8 encoding, so every piece is whole text.
     public func pieces(separatedBy separator: StaticString) -> [String] {
-        precondition(separator.isASCII && separator.utf8CodeUnitCount > 0, "an ASCII separator")
-        let pattern = Array(UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+        // withUTF8Buffer serves both of StaticString's forms (a one-scalar literal may be stored
+        // as the scalar, not as bytes).
+        let pattern = separator.withUTF8Buffer { Array($0) }
+        precondition(!pattern.isEmpty && pattern.allSatisfy { $0 < 0x80 }, "an ASCII separator")
         let bytes = Array(utf8)
         var pieces: [String] = []
         var start = 0, index = 0
