@@ -32,21 +32,15 @@ public enum PrivateCacheFile {
         return bytes
     }
 
-    /// Writes `bytes` to `path`; false when it could not (which only costs the next reader a
-    /// measurement).
-    @discardableResult
-    public static func write(_ bytes: [UInt8], to path: String) -> Bool {
-        guard let slash = path.lastIndex(of: "/"), makePrivateDirectory(String(path[..<slash])) else { return false }
+    /// Writes `bytes` to `path`, if it can: failing only costs the next reader a measurement.
+    public static func write(_ bytes: [UInt8], to path: String) {
+        guard let slash = path.lastIndex(of: "/"), makePrivateDirectory(String(path[..<slash])) else { return }
         let temporary = path + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return }
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return false
-        }
-        return true
+        if written != bytes.count || rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     /// Creates `directory` (and missing parents) 0700; true when it exists, is ours, and no

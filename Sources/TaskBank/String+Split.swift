@@ -26,4 +26,11 @@ extension StringProtocol {
         pieces.append(String(decoding: bytes[start...], as: UTF8.self))
         return pieces
     }
+
+    /// The text's lines, for reading what a file says: split on line feeds, each without the
+    /// carriage return a CRLF file ends it with, so a file saved on Windows reads as it shows.
+    /// Empty lines are kept, and a final line feed leaves an empty last line.
+    public func lines() -> [String] {
+        pieces(separatedBy: "\n").map { $0.utf8.last == UInt8(ascii: "\r") ? String(decoding: $0.utf8.dropLast(), as: UTF8.self) : $0 }
+    }
 }

@@ -187,7 +187,7 @@ struct TaskChecker {
     /// (`name = …`, `name: T = …`).
     static func definedNames(in source: String) -> Set<String> {
         var names: Set<String> = []
-        for line in source.split(separator: "\n") {
+        for line in source.lines() {
             let code = line.drop { $0 == " " || $0 == "\t" }
             for prefix in ["def ", "async def ", "class "] where code.hasPrefix(prefix) {
                 let rest = code.dropFirst(prefix.count)

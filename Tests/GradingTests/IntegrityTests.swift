@@ -52,7 +52,7 @@ import Testing
         let cloneLines = clone.split(separator: "\n"), sourceLines = sources[0].lines
         #expect(cloneLines.count > sourceLines.count)
         #expect(cloneLines.last?.hasPrefix("    ") == true)
-        #expect(cloneLines.last != sourceLines.last)
+        #expect(cloneLines.last.map(String.init) != sourceLines.last)
     }
 
     @Test func plantedCanariesFailUnderPytest() throws {

@@ -70,6 +70,18 @@ import TaskBank
         #expect(review.defects.first { $0.id == "cache-stampede" }?.credit == 1)
     }
 
+    /// A review saved on Windows reads as the same findings, lines and problems: its `"\r\n"`
+    /// is one Character, which a Character split would not see, so it read as one line.
+    @Test func aCRLFReviewReadsLikeTheLFOne() throws {
+        let path = ProbeProcess.repository.appendingPathComponent("Tests/GradingTests/Judgment/rates-malformed/REVIEW.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let plain = ReviewMarkdown.parse(text, file: "REVIEW.md")
+        let windows = ReviewMarkdown.parse(text.replacingOccurrences(of: "\n", with: "\r\n"), file: "REVIEW.md")
+        #expect(plain.findings.count == 3)
+        #expect(windows.findings == plain.findings)
+        #expect(windows.problems == plain.problems)
+    }
+
     @Test func malformedYAMLEntriesAreReportedByLine() throws {
         let review = try Self.review("rates-malformed-yaml")
         #expect(review.problems.contains("review.yaml:10: finding 2 has no `file`"))

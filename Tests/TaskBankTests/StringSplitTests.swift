@@ -19,6 +19,12 @@ import Testing
         #expect("one\r\ntwo\r\n".pieces(separatedBy: "\n") == ["one\r", "two\r", ""])
     }
 
+    @Test func linesReadCRLFTextAsItShows() {
+        #expect("one\r\ntwo\r\n\r\nfour".lines() == ["one", "two", "", "four"])
+        #expect("a\nb\n".lines() == ["a", "b", ""])
+        #expect("carriage\r only".lines() == ["carriage\r only"])
+    }
+
     @Test func aPatchAppliesToACRLFFile() throws {
         let patch = try UnifiedPatch("--- a/app.py\n+++ b/app.py\n@@ -1,2 +1,2 @@\n x = 1\r\n-y = 2\r\n+y = 3\r\n", source: "bug.patch")
         let patched = try patch.apply(patch.files[0], to: "x = 1\r\ny = 2\r\n", source: "bug.patch")

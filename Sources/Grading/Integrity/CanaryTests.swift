@@ -1,3 +1,4 @@
+import TaskBank
 import Foundation
 
 /// Tests that must fail, planted per run among the hidden tests.
@@ -40,7 +41,7 @@ enum CanaryTests {
                 throw GradingError(.io, "\(path): cannot read a hidden test module to plant a canary")
             }
             if !text.hasSuffix("\n") { text += "\n" }
-            if !text.split(separator: "\n").contains(where: { $0 == "import pytest" }) { text += "\nimport pytest\n" }
+            if !text.lines().contains("import pytest") { text += "\nimport pytest\n" }
             texts.append(text)
         }
         let clonable = cloneable(zip(modules, texts).map { (suite + "/" + $0, cloneSources(in: $1)) }, durations: durations)
@@ -101,7 +102,7 @@ enum CanaryTests {
 
     /// Top-level test function names in a module.
     private static func testNames(in text: String) -> [String] {
-        text.split(separator: "\n").compactMap { line in
+        text.lines().compactMap { line in
             for prefix in ["def test_", "async def test_"] where line.hasPrefix(prefix) {
                 return String(line.dropFirst(prefix.count - 5).prefix { $0.isLetter || $0.isNumber || $0 == "_" })
             }
@@ -138,7 +139,7 @@ enum CanaryTests {
     /// A top-level test function of a module, as lines: decorators, signature and body.
     struct TestFunction {
         var name: String
-        var lines: [Substring]
+        var lines: [String]
         /// The body's indentation.
         var indent: String
     }
@@ -147,8 +148,8 @@ enum CanaryTests {
     /// fails: synchronous, not skipped or xfailed, with no `return`, `yield` or bare `raise`
     /// that could leave the function before the last line.
     static func cloneSources(in text: String) -> [TestFunction] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let continues = { (line: Substring) in line.hasPrefix(" ") || line.hasPrefix("\t") || line.hasPrefix(")") || line.hasPrefix("]") }
+        let lines = text.lines()
+        let continues = { (line: String) in line.hasPrefix(" ") || line.hasPrefix("\t") || line.hasPrefix(")") || line.hasPrefix("]") }
         var functions: [TestFunction] = []
         var index = 0
         while index < lines.count {

@@ -266,8 +266,6 @@ enum CheckedAssertions {
         /// Modules left as they are because they do not parse; pytest reports them.
         var skipped: [String: String]
 
-        static let empty = Suite(modules: [:], checks: [], skipped: [:])
-
         /// The checks of each test function, by `module::function`.
         func byFunction() -> [String: [Check]] {
             Dictionary(grouping: checks) { $0.module + "::" + $0.function }
@@ -322,10 +320,9 @@ final class CheckedSuites: Sendable {
     func key(for folder: String, python: String) throws -> String {
         let venv = ((python as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         let interpreter = (python as NSString).resolvingSymlinksInPath
-        let parts = [Self.magic, ProbeVersion.current, try FileTree.digest(of: folder),
-                     ContentDigest.sha256(Array(CheckedAssertions.rewriterSource.utf8)), python, interpreter,
-                     (try? String(contentsOfFile: venv + "/pyvenv.cfg", encoding: .utf8)) ?? ""]
-        return ContentDigest.sha256(Array(parts.joined(separator: "\n").utf8))
+        return CacheEntry.key([Self.magic, try FileTree.digest(of: folder),
+                               ContentDigest.sha256(Array(CheckedAssertions.rewriterSource.utf8)), python, interpreter,
+                               (try? String(contentsOfFile: venv + "/pyvenv.cfg", encoding: .utf8)) ?? ""])
     }
 
     /// Runs the rewriter on `folder` in the sandbox and returns what it printed.

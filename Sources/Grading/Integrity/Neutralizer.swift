@@ -78,10 +78,10 @@ enum Neutralizer {
     /// `text` without the sections whose header starts with one of `headers`, and how many
     /// lines were cut. A section runs to the next line that starts with `[`.
     static func withoutSections(_ text: String, headers: [String]) -> (String, Int) {
-        var kept: [Substring] = []
+        var kept: [String] = []
         var cutting = false
         var cut = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.lines() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("[") { cutting = headers.contains { trimmed.hasPrefix($0) } }
             if cutting { cut += 1 } else { kept.append(line) }

@@ -53,7 +53,7 @@ final class ReferenceDurations: Sendable {
     /// One run of the reference's suites (a hidden module may import the public test kit);
     /// empty unless every test in it passed.
     private static func measure(_ task: TaskDefinition, runner: PytestRunner) -> [String: Int] {
-        guard let run = try? runner.run(SuitePlan(task: task), tree: .variant(task, .reference)),
+        guard let run = try? runner.run(task, variant: .reference),
               run.problem == nil, !run.results.isEmpty,
               run.results.values.allSatisfy({ $0.outcome == .passed }) else { return [:] }
         var durations: [String: Int] = [:]
@@ -64,12 +64,11 @@ final class ReferenceDurations: Sendable {
     }
 
     func key(for task: TaskDefinition, digest: String) -> String {
-        let parts = [Self.magic, ProbeVersion.current, digest, context]
-        return task.id + "-" + ContentDigest.sha256(Array(parts.joined(separator: "\n").utf8))
+        CacheEntry.key([Self.magic, digest, context], prefix: task.id)
     }
 
     /// `ms<TAB>id` lines; nil if any line is not one.
-    static func parse(_ lines: [Substring]) -> [String: Int]? {
+    static func parse(_ lines: [String]) -> [String: Int]? {
         var durations: [String: Int] = [:]
         for line in lines {
             let parts = line.split(separator: "\t", maxSplits: 1)

@@ -71,7 +71,7 @@ public struct PostmortemAssessment: Codable, Sendable {
     /// The document's sections by lowercased heading, in order.
     static func sections(of text: String) -> [(title: String, body: String)] {
         var result: [(title: String, body: String)] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.lines() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") {
                 let title = trimmed.drop { $0 == "#" }.trimmingCharacters(in: CharacterSet(charactersIn: " #*_`:"))

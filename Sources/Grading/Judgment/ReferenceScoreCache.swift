@@ -29,10 +29,9 @@ public struct ReferenceScoreCache: Sendable {
 
     /// The entry name for `task`, whose content digest is `digest`, measured by `runner`.
     func key(for task: TaskDefinition, digest: String, runner: MutationRunner) -> String {
-        let parts = [Self.magic, ProbeVersion.current, digest, context,
-                     "max_mutants \(runner.maximumMutants) select_by_coverage \(runner.selectByCoverage)",
-                     ContentDigest.sha256(Array(MutationDriver.source.utf8))]
-        return task.id + "-" + ContentDigest.sha256(Array(parts.joined(separator: "\n").utf8))
+        CacheEntry.key([Self.magic, digest, context,
+                        "max_mutants \(runner.maximumMutants) select_by_coverage \(runner.selectByCoverage)",
+                        ContentDigest.sha256(Array(MutationDriver.source.utf8))], prefix: task.id)
     }
 
     /// The stored score under `key`, if a sound entry holds one.

@@ -19,8 +19,7 @@ enum ReviewMarkdown {
             current = nil
         }
 
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(line)
+        for (index, line) in text.lines().enumerated() {
             if let (reference, rest) = Reference.leading(line) {
                 finish()
                 current = (index + 1, reference, rest, [])

@@ -168,7 +168,7 @@ public struct CodeQuality: Sendable {
     }
 
     static func testFunctions(in text: String) -> [String] {
-        text.split(separator: "\n").compactMap { line in
+        text.lines().compactMap { line in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             for prefix in ["def test", "async def test"] where trimmed.hasPrefix(prefix) {
                 let name = trimmed.dropFirst(prefix.count - 4).prefix { $0.isLetter || $0.isNumber || $0 == "_" }

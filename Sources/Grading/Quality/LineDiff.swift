@@ -3,7 +3,7 @@ import TaskBank
 /// How many lines a change adds and removes: the shortest edit script of Myers' O(ND)
 /// algorithm, counted, not printed.
 enum LineDiff {
-    static func count(from old: [Substring], to new: [Substring]) -> (added: Int, removed: Int) {
+    static func count(from old: [String], to new: [String]) -> (added: Int, removed: Int) {
         let n = old.count, m = new.count
         let limit = n + m
         if limit == 0 { return (0, 0) }
@@ -27,7 +27,7 @@ enum LineDiff {
 
     /// The lines of `text`, split on the line-feed byte, so a CRLF file has as many lines as
     /// it shows (its `"\r\n"` is one Character, which a Character split would not see).
-    static func lines(_ text: String) -> [Substring] {
-        text.pieces(separatedBy: "\n").dropLast(text.utf8.last == UInt8(ascii: "\n") ? 1 : 0).map { Substring($0) }
+    static func lines(_ text: String) -> [String] {
+        Array(text.pieces(separatedBy: "\n").dropLast(text.utf8.last == UInt8(ascii: "\n") ? 1 : 0))
     }
 }
